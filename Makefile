@@ -1,0 +1,31 @@
+# Two commands do all the set-up on a fresh machine: `make report` and `make test`.
+# Both create the virtual environment on first use (Python 3.11+, package registries only).
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: report test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## Build the latest quarter's report (website and PDF booklets) from the data in data/.
+report: $(STAMP)
+	$(BIN)/pmf run
+
+## Run the whole test suite: unit tests, notebooks (nbval), end-to-end run, browser checks.
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+## Time a quarter's execution against the naive papermill loop.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_run.py
+
+clean:
+	rm -rf $(VENV) reports _site .pytest_cache

@@ -1,0 +1,1 @@
+"""Council Plan delivery reporting."""

@@ -1,0 +1,134 @@
+"""The ``pmf`` command: validate the data, judge a quarter, prepare narrative, run and publish.
+
+Each subcommand is a thin shell over a tested function of the package, so the command line,
+the notebooks and the tests all run the same code. Exit status: 0 success, 1 a run or build
+failed, 2 the input was wrong (bad data, bad arguments).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from .dataset import DataError, find_data_dir, load, validate
+from .periods import PeriodError, parse_quarter, quarter_label
+
+INPUT_ERROR = 2
+
+
+def quarter_arg(text: str):
+    """Accept a quarter as '2025/26 Q2' or '2025-26-q2' wherever a user types one."""
+    try:
+        return parse_quarter(text)
+    except PeriodError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def validate_command(args: argparse.Namespace) -> int:
+    """Check every data file; print every problem, or a one-line summary when clean."""
+    data_dir = find_data_dir(args.data)
+    problems = validate(data_dir)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(problems)} problem(s) in {data_dir}; nothing was changed.", file=sys.stderr)
+        return INPUT_ERROR
+    data = load(data_dir)
+    print(
+        f"{data_dir}: OK: {data.plan.council}, {data.plan.plan_title}: "
+        f"{len(data.ambitions)} ambitions, {len(data.priorities)} priorities, "
+        f"{len(data.kpis)} KPIs, {len(data.targets)} targets, "
+        f"{len(data.observations)} observations "
+        f"(latest quarter with data {quarter_label(data.latest_quarter())}), "
+        f"fingerprint {data.fingerprint}"
+    )
+    return 0
+
+
+def _lazy(module: str, name: str) -> Callable[[argparse.Namespace], int]:
+    """Import a command's module only when it runs, so ``pmf validate`` stays quick."""
+
+    def run(args: argparse.Namespace) -> int:
+        from importlib import import_module
+
+        return getattr(import_module(f"pmf_utils.{module}"), name)(args)
+
+    return run
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pmf", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, handler, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument(
+            "--data", metavar="DIR", help="the data folder (default: $PMF_DATA, else ./data)"
+        )
+        sub.set_defaults(handler=handler)
+        return sub
+
+    command("validate", validate_command, "Check every data file and list every problem.")
+
+    status = command(
+        "status", _lazy("assessment", "status_command"), "Judge every KPI for a quarter."
+    )
+    status.add_argument("--quarter", type=quarter_arg, help="e.g. 2025/26 Q2 (default: latest)")
+    status.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    new_quarter = command(
+        "new-quarter",
+        _lazy("narrative", "new_quarter_command"),
+        "Create the empty commentary files for a quarter (never overwrites).",
+    )
+    new_quarter.add_argument("quarter", type=quarter_arg)
+    new_quarter.add_argument(
+        "--carry-forward",
+        action="store_true",
+        help="start each file from last quarter's text, marked as a draft to revise",
+    )
+
+    run = command(
+        "run",
+        _lazy("runner", "run_command"),
+        "Validate, execute every notebook for a quarter with papermill, then publish.",
+    )
+    run.add_argument("--quarter", type=quarter_arg, help="e.g. 2025/26 Q2 (default: latest)")
+    run.add_argument("--priority", nargs="+", metavar="SLUG", help="only these priorities")
+    run.add_argument(
+        "--jobs", type=int, default=None, help="notebooks run at once (default: cores)"
+    )
+    run.add_argument("--no-render", action="store_true", help="execute notebooks only")
+    _publish_options(run)
+
+    render = command(
+        "render", _lazy("publish", "render_command"), "Publish already executed notebooks."
+    )
+    render.add_argument("--quarter", type=quarter_arg, help="e.g. 2025/26 Q2 (default: latest)")
+    _publish_options(render)
+    return parser
+
+
+def _publish_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--engine", choices=("auto", "quarto", "builtin"), default="auto")
+    parser.add_argument(
+        "--force", action="store_true", help="re-publish a quarter, keeping the earlier version"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except DataError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(
+            f"{len(error.problems)} problem(s) in the data; nothing was changed.", file=sys.stderr
+        )
+        return INPUT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

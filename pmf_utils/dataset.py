@@ -1,0 +1,220 @@
+"""The council's data as typed pandas data frames, loaded only from a folder that validates.
+
+Everything downstream (judgements, charts, notebooks, publishing) takes a ``Dataset`` rather
+than reading files itself, so a bad file is caught once, here, with every problem listed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from .periods import parse_period
+from .schema import SPECS
+from .validation import DataError, Table, parse_number, read_all
+
+DATA_ENV = "PMF_DATA"
+PACKAGE_DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The council and its plan, as printed on every output."""
+
+    council: str
+    plan_title: str
+    plan_years: str
+    vision: str
+    principles: tuple[str, ...]
+    region_name: str
+    neighbours_name: str
+    illustrative: bool
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Validated data: the plan, its structure, the data dictionary and the figures."""
+
+    data_dir: Path
+    plan: Plan
+    ambitions: pd.DataFrame
+    priorities: pd.DataFrame
+    kpis: pd.DataFrame
+    targets: pd.DataFrame
+    observations: pd.DataFrame
+    comparators: pd.DataFrame
+    fingerprint: str
+
+    def kpi(self, kpi_id: str) -> pd.Series:
+        """One KPI's data dictionary entry."""
+        return self.kpis.loc[kpi_id]
+
+    def series(self, kpi_id: str) -> pd.DataFrame:
+        """One KPI's observations in period order."""
+        return self.observations[self.observations["kpi_id"] == kpi_id]
+
+    def priority_kpis(self, priority_id: str) -> pd.DataFrame:
+        """The data dictionary entries of one priority, in dictionary order."""
+        return self.kpis[self.kpis["priority_id"] == priority_id]
+
+    def latest_quarter(self) -> pd.Period:
+        """The newest report quarter any figure falls in: the default for every command."""
+        ends = self.observations["period"].map(lambda p: p.end_time)
+        return pd.Period(ends.max(), freq="Q-MAR")
+
+    @property
+    def narrative_dir(self) -> Path:
+        return self.data_dir / "narrative"
+
+
+def find_data_dir(explicit: str | os.PathLike | None = None) -> Path:
+    """Where the data is: ``--data``, then ``PMF_DATA``, then a ``data/`` folder above the
+    working directory (so a notebook opened anywhere in the project finds it), then the
+    data shipped beside the package."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(DATA_ENV):
+        return Path(os.environ[DATA_ENV])
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "data" / "plan.csv").is_file():
+            return folder / "data"
+    return PACKAGE_DATA
+
+
+def fingerprint(data_dir: Path) -> str:
+    """A short hash of every data file, printed on outputs to say which data made them."""
+    digest = hashlib.sha256()
+    for name in SPECS:
+        path = data_dir / name
+        if path.is_file():
+            digest.update(name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def validate(data_dir: Path) -> list:
+    """Every problem in the data folder (empty when it is clean)."""
+    return read_all(data_dir)[1]
+
+
+def load(data_dir: str | os.PathLike | None = None) -> Dataset:
+    """Load and validate the data folder, raising ``DataError`` listing every problem.
+
+    Loads are cached on the files' sizes and modification times, so the notebooks of one run,
+    executed in the same warm kernel, read and check the files once.
+    """
+    folder = find_data_dir(data_dir).resolve()
+    stamp = tuple(
+        (p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.csv"))
+    )
+    return _load(folder, stamp)
+
+
+@lru_cache(maxsize=4)
+def _load(folder: Path, stamp: tuple) -> Dataset:
+    tables, problems = read_all(folder)
+    if problems:
+        raise DataError(problems)
+    plan = _plan(tables["plan.csv"])
+    ambitions = _frame(tables["ambitions.csv"]).reset_index(names="order")
+    priorities = _frame(tables["priorities.csv"]).reset_index(names="order")
+    priorities = priorities.merge(ambitions[["ambition_id", "ambition"]], on="ambition_id")
+    kpis = _kpis(tables["kpis.csv"], priorities)
+    frequency = kpis["frequency"].to_dict()
+    return Dataset(
+        data_dir=folder,
+        plan=plan,
+        ambitions=ambitions,
+        priorities=priorities.sort_values("order", ignore_index=True),
+        kpis=kpis,
+        targets=_targets(tables.get("targets.csv")),
+        observations=_observations(tables["observations.csv"], frequency),
+        comparators=_comparators(tables.get("comparators.csv"), frequency),
+        fingerprint=fingerprint(folder),
+    )
+
+
+def _frame(table: Table | None, columns: tuple[str, ...] = ()) -> pd.DataFrame:
+    names = [c.name for c in table.spec.columns] if table else list(columns)
+    rows = table.rows if table else []
+    return pd.DataFrame([{n: row.get(n, "") for n in names} for row in rows], columns=names)
+
+
+def _numbers(frame: pd.DataFrame, *columns: str) -> None:
+    for column in columns:
+        frame[column] = [parse_number(v) if v else float("nan") for v in frame[column]]
+
+
+def _plan(table: Table) -> Plan:
+    fields: dict[str, str] = {}
+    principles = []
+    for row in table.rows:
+        if row["field"] == "principle":
+            principles.append(row["value"])
+        else:
+            fields[row["field"]] = row["value"]
+    return Plan(
+        council=fields["council"],
+        plan_title=fields["plan_title"],
+        plan_years=fields["plan_years"],
+        vision=fields["vision"],
+        principles=tuple(principles),
+        region_name=fields.get("region_name") or "Region",
+        neighbours_name=fields.get("neighbours_name") or "Statistical neighbours",
+        illustrative=fields.get("illustrative", "false").lower() == "true",
+    )
+
+
+def _kpis(table: Table, priorities: pd.DataFrame) -> pd.DataFrame:
+    kpis = _frame(table)
+    _numbers(kpis, "rate_per", "change_threshold")
+    kpis["decimals"] = kpis["decimals"].astype(int)
+    kpis["lag_months"] = kpis["lag_months"].astype(int)
+    kpis["spc_rebase"] = [
+        tuple(parse_period(t.strip(), f) for t in text.split(";") if t.strip())
+        for text, f in zip(kpis["spc_rebase"], kpis["frequency"], strict=True)
+    ]
+    structure = priorities[["priority_id", "priority", "ambition_id", "ambition"]]
+    kpis = kpis.merge(structure, on="priority_id", how="left")
+    return kpis.set_index("kpi_id", drop=False).rename_axis(None)
+
+
+def _targets(table: Table | None) -> pd.DataFrame:
+    targets = _frame(table, SPECS["targets.csv"].key + ("target", "tolerance", "note"))
+    _numbers(targets, "target", "tolerance")
+    targets["starts"] = [parse_period(y, "annual-financial") for y in targets["year"]]
+    return targets.sort_values(["kpi_id", "starts"], ignore_index=True)
+
+
+def _with_periods(frame: pd.DataFrame, frequency: dict[str, str]) -> pd.DataFrame:
+    frame["period"] = [
+        parse_period(text, frequency[kpi])
+        for text, kpi in zip(frame["period"], frame["kpi_id"], strict=True)
+    ]
+    frame["period_end"] = [p.end_time for p in frame["period"]]
+    return frame.sort_values(["kpi_id", "period_end"], ignore_index=True)
+
+
+def _observations(table: Table, frequency: dict[str, str]) -> pd.DataFrame:
+    obs = _frame(table)
+    _numbers(obs, "value", "numerator", "denominator", "ci_lower", "ci_upper")
+    _numbers(obs, "england", "region", "neighbours")
+    obs["flag"] = [
+        ";".join(sorted({f.strip() for f in text.split(";") if f.strip()})) for text in obs["flag"]
+    ]
+    return _with_periods(obs, frequency)
+
+
+def _comparators(table: Table | None, frequency: dict[str, str]) -> pd.DataFrame:
+    comparators = _frame(table, SPECS["comparators.csv"].key + ("value",))
+    _numbers(comparators, "value")
+    return _with_periods(comparators, frequency)
+
+
+__all__ = ["DataError", "Dataset", "Plan", "find_data_dir", "load", "validate"]

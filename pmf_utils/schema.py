@@ -1,0 +1,139 @@
+"""What each data file holds, column by column: the single source for validation and loading.
+
+Keeping the column lists here (rather than scattered through the loader) means the validator,
+the loader and ``data/README.md`` all describe the same files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .periods import FREQUENCIES
+
+UNITS = ("percentage", "count", "rate", "currency", "score", "days", "ratio")
+NON_NEGATIVE_UNITS = ("percentage", "count", "rate", "days", "ratio")
+POLARITIES = ("higher", "lower", "none")
+FLAGS = ("provisional", "revised", "estimated", "suppressed")
+PLAN_FIELDS = (
+    "council",
+    "plan_title",
+    "plan_years",
+    "vision",
+    "principle",
+    "region_name",
+    "neighbours_name",
+    "illustrative",
+)
+REPEATABLE_PLAN_FIELDS = ("principle",)
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+KPI_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a data file and the kind of value each cell must hold."""
+
+    name: str
+    kind: str = "text"  # text, id, kpi_id, number, integer, choice, flags, period, year
+    required: bool = True  # the column must be present in the header
+    blank: bool = False  # cells may be left blank
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """A data file: its columns and the columns that together identify a row."""
+
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    required: bool = True
+    extra: tuple[str, ...] = field(default=())
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _numbers(*names: str) -> tuple[Column, ...]:
+    return tuple(Column(n, "number", required=False, blank=True) for n in names)
+
+
+SPECS: dict[str, FileSpec] = {
+    spec.name: spec
+    for spec in (
+        FileSpec(
+            "plan.csv",
+            (Column("field", "choice", choices=PLAN_FIELDS), Column("value")),
+            key=("field",),
+        ),
+        FileSpec(
+            "ambitions.csv",
+            (Column("ambition_id", "id"), Column("ambition")),
+            key=("ambition_id",),
+        ),
+        FileSpec(
+            "priorities.csv",
+            (Column("priority_id", "id"), Column("ambition_id", "id"), Column("priority")),
+            key=("priority_id",),
+        ),
+        FileSpec(
+            "kpis.csv",
+            (
+                Column("kpi_id", "kpi_id"),
+                Column("name"),
+                Column("priority_id", "id"),
+                Column("definition"),
+                Column("methodology"),
+                Column("unit", "choice", choices=UNITS),
+                Column("rate_per", "number", required=False, blank=True),
+                Column("decimals", "integer"),
+                Column("polarity", "choice", choices=POLARITIES),
+                Column("frequency", "choice", choices=tuple(FREQUENCIES)),
+                Column("lag_months", "integer"),
+                Column("source"),
+                Column("benchmark_source", blank=True),
+                Column("owner"),
+                Column("change_threshold", "number", required=False, blank=True),
+                Column("spc_rebase", "text", required=False, blank=True),
+            ),
+            key=("kpi_id",),
+        ),
+        FileSpec(
+            "targets.csv",
+            (
+                Column("kpi_id", "kpi_id"),
+                Column("year", "year"),
+                Column("target", "number", blank=True),
+                Column("tolerance", "number", required=False, blank=True),
+                Column("note", required=False, blank=True),
+            ),
+            key=("kpi_id", "year"),
+            required=False,
+        ),
+        FileSpec(
+            "observations.csv",
+            (
+                Column("kpi_id", "kpi_id"),
+                Column("period", "period"),
+                Column("value", "number", blank=True),
+                *_numbers("numerator", "denominator", "ci_lower", "ci_upper"),
+                *_numbers("england", "region", "neighbours"),
+                Column("flag", "flags", required=False, blank=True, choices=FLAGS),
+                Column("note", required=False, blank=True),
+            ),
+            key=("kpi_id", "period"),
+        ),
+        FileSpec(
+            "comparators.csv",
+            (
+                Column("kpi_id", "kpi_id"),
+                Column("period", "period"),
+                Column("area"),
+                Column("value", "number"),
+            ),
+            key=("kpi_id", "period", "area"),
+            required=False,
+        ),
+    )
+}
+"""The data files in the order they are checked (later files refer to earlier ones)."""

@@ -1,0 +1,27 @@
+"""Shared fixtures: a tiny, valid council data folder that tests break one file at a time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHIPPED_DATA = REPO / "data"
+
+MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+MINI_FILES = {p.name: p.read_text(encoding="utf-8") for p in sorted(MINI.glob("*.csv"))}
+"""A tiny valid data folder for a made-up council (nothing about Walsall)."""
+
+
+def write_folder(folder: Path, files: dict[str, str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def mini_data(tmp_path: Path) -> Path:
+    """A valid data folder for a made-up council (nothing about Walsall)."""
+    return write_folder(tmp_path / "data", MINI_FILES)
