@@ -36,9 +36,13 @@ class Plan:
     illustrative: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Dataset:
-    """Validated data: the plan, its structure, the data dictionary and the figures."""
+    """Validated data: the plan, its structure, the data dictionary and the figures.
+
+    Compared and hashed by identity (``load`` caches one object per folder state), so
+    results computed from it can be cached too.
+    """
 
     data_dir: Path
     plan: Plan
@@ -193,11 +197,18 @@ def _targets(table: Table | None) -> pd.DataFrame:
 
 
 def _with_periods(frame: pd.DataFrame, frequency: dict[str, str]) -> pd.DataFrame:
-    frame["period"] = [
-        parse_period(text, frequency[kpi])
-        for text, kpi in zip(frame["period"], frame["kpi_id"], strict=True)
-    ]
-    frame["period_end"] = [p.end_time for p in frame["period"]]
+    # Explicit dtypes keep an empty table (a council with no comparators) comparable.
+    frame["period"] = pd.Series(
+        [
+            parse_period(text, frequency[kpi])
+            for text, kpi in zip(frame["period"], frame["kpi_id"], strict=True)
+        ],
+        index=frame.index,
+        dtype=object,
+    )
+    frame["period_end"] = pd.to_datetime(
+        pd.Series([p.end_time for p in frame["period"]], dtype=object, index=frame.index)
+    )
     return frame.sort_values(["kpi_id", "period_end"], ignore_index=True)
 
 

@@ -222,3 +222,12 @@ def test_mini_files_are_the_fixture() -> None:
         "targets.csv",
         "observations.csv",
     }
+
+
+def test_empty_optional_tables_stay_comparable(mini_data: Path) -> None:
+    """A council with no comparators file: filtering by period must still give rows, not
+    a column selection (pandas treats an empty float mask as a list of labels)."""
+    data = load(mini_data)
+    period = data.observations["period"].iloc[0]
+    same = data.comparators[data.comparators["period"] == period]
+    assert list(same.columns) == list(data.comparators.columns)
