@@ -25,3 +25,6 @@ def write_folder(folder: Path, files: dict[str, str]) -> Path:
 def mini_data(tmp_path: Path) -> Path:
     """A valid data folder for a made-up council (nothing about Walsall)."""
     return write_folder(tmp_path / "data", MINI_FILES)
+
+# Fixture notebooks are inputs to the runner's tests (one fails on purpose), not nbval tests.
+collect_ignore_glob = ["fixtures/*"]
