@@ -1,0 +1,319 @@
+"""Charts for KPI pages and booklets, each with a text alternative written from the data.
+
+One style for every chart: seaborn's white grid, the Okabe-Ito colour-blind-safe palette, and
+no meaning carried by colour alone (every series has its own line style and marker and is
+labelled in words at its end; special-cause points have their own marker shapes and a legend
+in words). Each chart function returns a ``Chart``: the figure, its alt text and the numbers
+behind it, so pages can show the numbers as a table and offer them as CSV.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from .vocabulary import BAD, GOOD, NEUTRAL, format_value  # noqa: E402
+
+OKABE_ITO = {
+    "blue": "#0072B2",
+    "orange": "#D55E00",
+    "green": "#009E73",
+    "sky": "#56B4E9",
+    "purple": "#CC79A7",
+    "yellow": "#E69F00",
+    "black": "#000000",
+    "grey": "#595959",
+}
+SERIES_STYLE = {
+    "value": {"color": OKABE_ITO["blue"], "linestyle": "-", "marker": "o", "linewidth": 2.2},
+    "england": {"color": OKABE_ITO["black"], "linestyle": ":", "marker": "s", "linewidth": 1.4},
+    "region": {"color": OKABE_ITO["purple"], "linestyle": "-.", "marker": "^", "linewidth": 1.4},
+    "neighbours": {"color": OKABE_ITO["green"], "linestyle": "--", "marker": "D", "linewidth": 1.4},
+}
+SPECIAL_STYLE = {
+    "improvement": {"color": GOOD, "marker": "^", "label": "Special cause: improvement"},
+    "concern": {"color": BAD, "marker": "v", "label": "Special cause: concern"},
+    "neutral": {"color": NEUTRAL, "marker": "D", "label": "Special cause: neutral"},
+}
+FIGSIZE = (7.6, 3.4)
+DPI = 150
+
+
+@dataclass
+class Chart:
+    """A figure with the words and numbers that must travel with it."""
+
+    name: str
+    figure: Figure
+    alt: str
+    data: pd.DataFrame
+
+    def save(self, folder: Path) -> tuple[Path, Path]:
+        """Write the PNG and the CSV of the numbers behind it; close the figure."""
+        folder.mkdir(parents=True, exist_ok=True)
+        png, csv = folder / f"{self.name}.png", folder / f"{self.name}.csv"
+        self.figure.savefig(png, dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+        plt.close(self.figure)
+        self.data.to_csv(csv, index=False)
+        return png, csv
+
+
+def style() -> dict:
+    """The rc settings every chart is drawn with (used as a context, never set globally)."""
+    rc = dict(sns.axes_style("whitegrid"))
+    rc.update(sns.plotting_context("notebook", font_scale=0.9))
+    rc.update(
+        {
+            "font.family": "DejaVu Sans",
+            "axes.edgecolor": "#b1b4b6",
+            "axes.titleweight": "bold",
+            "axes.titlesize": 11,
+            "axes.titlelocation": "left",
+            "grid.color": "#e5e5e5",
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "svg.hashsalt": "pmf",
+        }
+    )
+    return rc
+
+
+def unit_formatter(unit: str, decimals: int = 0) -> FuncFormatter:
+    """Axis labels in the KPI's unit, so a reader need not look up what 60 means."""
+
+    def fmt(value: float, _pos: int | None = None) -> str:
+        return format_number(value, unit, decimals)
+
+    return FuncFormatter(fmt)
+
+
+def format_number(value: float, unit: str, decimals: int = 0) -> str:
+    """A figure as printed on a chart: the vocabulary's format, with rates and days left
+    bare because the chart's title already names the unit."""
+    return format_value(value, "count" if unit in ("rate", "days") else unit, decimals)
+
+
+def _label_line_end(ax: plt.Axes, x: float, y: float, text: str, colour: str) -> None:
+    ax.annotate(
+        text,
+        xy=(x, y),
+        xytext=(6, 0),
+        textcoords="offset points",
+        va="center",
+        fontsize=8,
+        color=colour,
+        annotation_clip=False,
+    )
+
+
+def _target_line(ax: plt.Axes, target: float | None, unit: str, decimals: int) -> None:
+    """A dashed target line labelled in words just above its left end."""
+    if target is None or pd.isna(target):
+        return
+    ax.axhline(target, color=OKABE_ITO["orange"], linestyle=(0, (6, 3)), linewidth=1.4)
+    ax.annotate(
+        f"Target {format_number(target, unit, decimals)}",
+        xy=(0, target),
+        xycoords=("axes fraction", "data"),
+        xytext=(2, 3),
+        textcoords="offset points",
+        va="bottom",
+        fontsize=8,
+        color=OKABE_ITO["orange"],
+    )
+
+
+def _period_axis(ax: plt.Axes, labels: list[str]) -> None:
+    step = max(1, len(labels) // 8)
+    ticks = list(range(0, len(labels), step))
+    if ticks[-1] != len(labels) - 1:
+        ticks.append(len(labels) - 1)
+    ax.set_xticks(ticks, [labels[i] for i in ticks], rotation=0, fontsize=8)
+    ax.set_xlim(-0.5, len(labels) - 0.5 + max(1.5, len(labels) * 0.18))
+
+
+def trend_chart(
+    name: str,
+    history: pd.DataFrame,
+    unit: str,
+    decimals: int,
+    target: float | None,
+    judgement: str,
+    names: dict[str, str],
+    subject: str,
+) -> Chart:
+    """The KPI over time against its target and benchmarks.
+
+    ``history`` has one row per period in order, with ``period_label``, ``value`` and
+    optionally ``england``, ``region`` and ``neighbours``; ``names`` gives the words for each
+    series (e.g. ``{"region": "West Midlands"}``); ``judgement`` is the status in words and
+    ``subject`` what the chart is of (the KPI's name), for the alt text.
+    """
+    columns = [c for c in ("value", "england", "region", "neighbours") if c in history]
+    columns = [c for c in columns if history[c].notna().any()]
+    labels = history["period_label"].tolist()
+    with plt.rc_context(style()):
+        fig, ax = plt.subplots(figsize=FIGSIZE)
+        x = list(range(len(labels)))
+        for column in columns:
+            spec = SERIES_STYLE[column]
+            sns.lineplot(x=x, y=history[column].to_numpy(), ax=ax, markersize=5, **spec)
+            last = history[column].last_valid_index()
+            if last is not None:
+                pos = labels.index(history.loc[last, "period_label"])
+                _label_line_end(ax, pos, history.loc[last, column], names[column], spec["color"])
+        _target_line(ax, target, unit, decimals)
+        _period_axis(ax, labels)
+        ax.yaxis.set_major_formatter(unit_formatter(unit, decimals))
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        fig.tight_layout()
+    data = history[["period_label", *columns]].rename(columns={"period_label": "period", **names})
+    if target is not None and not pd.isna(target):
+        data = data.assign(target=target)
+    alt = describe_trend(history, unit, decimals, target, judgement, subject)
+    return Chart(name, fig, alt, data)
+
+
+def describe_trend(
+    history: pd.DataFrame,
+    unit: str,
+    decimals: int,
+    target: float | None,
+    judgement: str,
+    subject: str,
+) -> str:
+    """Alt text from the data: 'Rose from 61% in … to 68% in … over 4 quarters; target 75%.'"""
+    known = history.dropna(subset=["value"])
+    if known.empty:
+        return f"Line chart of {subject}: no figures are available yet."
+    first, last = known.iloc[0], known.iloc[-1]
+    fmt = lambda v: format_number(v, unit, decimals)  # noqa: E731
+    if len(known) == 1:
+        movement = f"One figure so far: {fmt(last['value'])} in {last['period_label']}"
+    else:
+        change = last["value"] - first["value"]
+        verb = "Rose" if change > 0 else "Fell" if change < 0 else "Unchanged"
+        movement = (
+            f"{verb} from {fmt(first['value'])} in {first['period_label']} to "
+            f"{fmt(last['value'])} in {last['period_label']} over {len(known)} periods"
+            f" (lowest {fmt(known['value'].min())}, highest {fmt(known['value'].max())})"
+        )
+    parts = [f"Line chart of {subject}. {movement}"]
+    if target is not None and not pd.isna(target):
+        parts.append(f"target {fmt(target)}")
+    if judgement:
+        parts.append(judgement.lower())
+    return "; ".join(parts) + "."
+
+
+def spc_chart(
+    name: str,
+    spc: pd.DataFrame,
+    unit: str,
+    decimals: int,
+    target: float | None,
+    summary: str,
+) -> Chart:
+    """An XmR chart: the values, the mean, the process limits and special-cause points.
+
+    ``spc`` has one row per point with ``period_label``, ``value``, ``mean``, ``lpl``,
+    ``upl`` and ``special`` ('improvement', 'concern', 'neutral' or '' for common cause);
+    ``summary`` is the variation and assurance in words, for the alt text.
+    """
+    labels = spc["period_label"].tolist()
+    x = list(range(len(labels)))
+    with plt.rc_context(style()):
+        fig, ax = plt.subplots(figsize=FIGSIZE)
+        ax.plot(x, spc["value"], color=OKABE_ITO["grey"], marker="o", markersize=4, linewidth=1.4)
+        ax.plot(x, spc["mean"], color=OKABE_ITO["black"], linewidth=1.2, label="Mean")
+        for column in ("lpl", "upl"):
+            ax.plot(x, spc[column], color=OKABE_ITO["grey"], linestyle="--", linewidth=1.1)
+        _label_line_end(ax, x[-1], spc["upl"].iloc[-1], "Upper limit", OKABE_ITO["grey"])
+        _label_line_end(ax, x[-1], spc["lpl"].iloc[-1], "Lower limit", OKABE_ITO["grey"])
+        _label_line_end(ax, x[-1], spc["mean"].iloc[-1], "Mean", OKABE_ITO["black"])
+        for kind, spec in SPECIAL_STYLE.items():
+            points = spc[spc["special"] == kind]
+            if not points.empty:
+                ax.scatter(
+                    [labels.index(p) for p in points["period_label"]],
+                    points["value"],
+                    s=60,
+                    zorder=5,
+                    color=spec["color"],
+                    marker=spec["marker"],
+                    label=spec["label"],
+                )
+        _target_line(ax, target, unit, decimals)
+        if any((spc["special"] != "").tolist()):
+            ax.legend(loc="upper left", fontsize=8, frameon=False)
+        _period_axis(ax, labels)
+        ax.yaxis.set_major_formatter(unit_formatter(unit, decimals))
+        fig.tight_layout()
+    data = spc[["period_label", "value", "mean", "lpl", "upl", "special"]].rename(
+        columns={
+            "period_label": "period",
+            "lpl": "lower_process_limit",
+            "upl": "upper_process_limit",
+            "special": "special_cause",
+        }
+    )
+    flagged = (spc["special"] != "").sum()
+    fmt = lambda v: format_number(v, unit, decimals)  # noqa: E731
+    alt = (
+        f"Statistical process control chart of {len(spc)} points from {labels[0]} to "
+        f"{labels[-1]}: mean {fmt(spc['mean'].iloc[-1])}, process limits "
+        f"{fmt(spc['lpl'].iloc[-1])} to {fmt(spc['upl'].iloc[-1])}; "
+        f"{flagged} point{'s' if flagged != 1 else ''} flagged as special cause. {summary}"
+    ).strip()
+    return Chart(name, fig, alt, data)
+
+
+def benchmark_chart(
+    name: str, comparisons: pd.DataFrame, unit: str, decimals: int, subject: str
+) -> Chart:
+    """Horizontal bars: this council beside England, the region and the neighbours.
+
+    ``comparisons`` has ``area`` and ``value`` columns, this council's row first.
+    """
+    known = comparisons.dropna(subset=["value"]).reset_index(drop=True)
+    with plt.rc_context(style()):
+        fig, ax = plt.subplots(figsize=(FIGSIZE[0], 0.55 * len(known) + 0.9))
+        colours = [OKABE_ITO["blue"]] + [OKABE_ITO["grey"]] * (len(known) - 1)
+        sns.barplot(
+            data=known, y="area", x="value", hue="area", palette=colours, legend=False, ax=ax
+        )
+        for patch in ax.patches[1:]:
+            patch.set_hatch("//")
+            patch.set_edgecolor("white")
+        for i, value in enumerate(known["value"]):
+            ax.annotate(
+                format_number(value, unit, decimals),
+                xy=(value, i),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8,
+            )
+        ax.xaxis.set_major_formatter(unit_formatter(unit, decimals))
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        ax.set_xlim(0, known["value"].max() * 1.18 if len(known) else 1)
+        fig.tight_layout()
+    fmt = lambda v: format_number(v, unit, decimals)  # noqa: E731
+    alt = (
+        f"Bar chart comparing {subject}: "
+        + "; ".join(f"{row.area} {fmt(row.value)}" for row in known.itertuples())
+        + "."
+    )
+    return Chart(name, fig, alt, known)

@@ -1,0 +1,85 @@
+"""Charts carry their meaning in words and shapes, and their alt text is written from data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pmf_utils import charts
+
+
+def history(values: list[float | None]) -> pd.DataFrame:
+    labels = ["2024/25 Q3", "2024/25 Q4", "2025/26 Q1", "2025/26 Q2"][-len(values) :]
+    return pd.DataFrame({"period_label": labels, "value": values})
+
+
+def test_alt_text_says_what_the_line_does() -> None:
+    alt = charts.describe_trend(
+        history([61.0, 64.0, 66.5, 68.0]), "percentage", 0, 75.0, "Off target", "School readiness"
+    )
+    assert alt == (
+        "Line chart of School readiness. Rose from 61% in 2024/25 Q3 to 68% in 2025/26 Q2 "
+        "over 4 periods (lowest 61%, highest 68%); target 75%; off target."
+    )
+
+
+def test_alt_text_for_a_fall_a_single_point_and_no_data() -> None:
+    fall = charts.describe_trend(history([120.0, 95.0]), "count", 0, None, "", "Fly-tips")
+    assert fall.startswith("Line chart of Fly-tips. Fell from 120 in 2025/26 Q1 to 95")
+    one = charts.describe_trend(history([7.5]), "days", 1, None, "Monitor only", "Sick days")
+    assert one == "Line chart of Sick days. One figure so far: 7.5 in 2025/26 Q2; monitor only."
+    empty = charts.describe_trend(history([None, None]), "count", 0, None, "", "Visits")
+    assert empty == "Line chart of Visits: no figures are available yet."
+
+
+def test_gaps_are_skipped_not_counted_as_zero() -> None:
+    alt = charts.describe_trend(history([10.0, None, 14.0]), "count", 0, None, "", "Visits")
+    assert "from 10 in 2024/25 Q4 to 14 in 2025/26 Q2 over 2 periods (lowest 10" in alt
+
+
+def test_series_differ_in_shape_not_only_colour() -> None:
+    styles = charts.SERIES_STYLE.values()
+    assert len({s["marker"] for s in styles}) == len(styles)
+    assert len({s["linestyle"] for s in styles}) == len(styles)
+    specials = charts.SPECIAL_STYLE.values()
+    assert len({s["marker"] for s in specials}) == len(specials)
+
+
+def test_trend_chart_saves_png_and_numbers(tmp_path: Path) -> None:
+    frame = history([61.0, 64.0, None, 68.0]).assign(england=[66.0, 66.5, 67.0, 67.2])
+    chart = charts.trend_chart(
+        "CFB05-trend",
+        frame,
+        "percentage",
+        1,
+        70.0,
+        "Off target",
+        {"value": "Anytown", "england": "England"},
+        "School readiness",
+    )
+    png, csv = chart.save(tmp_path)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    numbers = pd.read_csv(csv)
+    assert list(numbers.columns) == ["period", "Anytown", "England", "target"]
+    assert numbers["Anytown"].isna().sum() == 1  # the gap stays a gap
+    assert chart.alt.startswith("Line chart of School readiness. Rose from 61.0%")
+    assert "target 70.0%" in chart.alt
+
+
+def test_spc_chart_alt_text_counts_flagged_points(tmp_path: Path) -> None:
+    spc = pd.DataFrame(
+        {
+            "period_label": [f"2025-{m:02d}" for m in range(1, 6)],
+            "value": [10.0, 11.0, 10.0, 30.0, 10.5],
+            "mean": [14.3] * 5,
+            "lpl": [0.0] * 5,
+            "upl": [28.0] * 5,
+            "special": ["", "", "", "concern", ""],
+        }
+    )
+    chart = charts.spc_chart("X-spc", spc, "count", 0, None, "Latest point: common cause.")
+    chart.save(tmp_path)
+    assert "5 points from 2025-01 to 2025-05" in chart.alt
+    assert "1 point flagged as special cause" in chart.alt
+    assert (tmp_path / "X-spc.csv").read_text().count("concern") == 1
