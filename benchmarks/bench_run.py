@@ -1,0 +1,108 @@
+"""Time a quarter's execution: ``pmf run``'s warm kernels against the naive papermill loop.
+
+The naive loop is what anyone would write first: the ``papermill`` command once per notebook,
+one after the other, each paying a new interpreter, a new kernel and fresh imports. The project
+runs the same templates with the same parameters for the same quarter through
+``pmf_utils.runner.run_quarter`` (a pool of warm kernels, one per core by default). Both run
+here, on the same machine, into separate temporary folders, and nothing is published. The goal
+on a 2-core machine is a ratio of at least 2.5.
+
+    python benchmarks/bench_run.py [--quarter Q] [--repeat N] [--jobs N] [--data DIR]
+                                   [--templates DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from statistics import median
+
+from pmf_utils.cli import quarter_arg
+from pmf_utils.dataset import DataError, Dataset, find_data_dir, load
+from pmf_utils.periods import quarter_label
+from pmf_utils.runner import TEMPLATES_DIR, Job, plan_jobs, run_quarter
+
+PAPERMILL = Path(sys.executable).with_name("papermill")
+
+
+def naive_loop(jobs: Sequence[Job], templates: Path, out_dir: Path) -> tuple[float, int]:
+    """Seconds taken and notebooks failed by the ``papermill`` command run once per notebook.
+
+    Like the project's run, each notebook runs in the folder it is written to (``--cwd``), so
+    charts are saved beside it in both.
+    """
+    out_dir.mkdir(parents=True)
+    failed = 0
+    started = time.perf_counter()
+    for job in jobs:
+        command = [str(PAPERMILL), str(templates / job.template), str(out_dir / job.output)]
+        command += ["--cwd", str(out_dir), "--no-progress-bar", "--log-level", "ERROR"]
+        for name, value in job.parameters.items():
+            command += ["-r", name, value]
+        failed += subprocess.run(command, capture_output=True).returncode != 0
+    return time.perf_counter() - started, failed
+
+
+def project_run(
+    data: Dataset, quarter, templates: Path, reports: Path, workers: int | None
+) -> tuple[float, int]:
+    """Seconds taken and notebooks failed by the project's run, pool start-up included."""
+    started = time.perf_counter()
+    result = run_quarter(
+        data, quarter, templates_dir=templates, reports_dir=reports, workers=workers
+    )
+    return time.perf_counter() - started, len(result.failures)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quarter", type=quarter_arg, help="e.g. 2025/26 Q2 (default: latest)")
+    parser.add_argument("--repeat", type=int, default=1, help="timed rounds (default: 1)")
+    parser.add_argument("--jobs", type=int, default=None, help="warm kernels (default: cores)")
+    parser.add_argument("--data", metavar="DIR", help="the data folder (default as for pmf)")
+    parser.add_argument("--templates", metavar="DIR", type=Path, default=TEMPLATES_DIR)
+    args = parser.parse_args(argv)
+    try:
+        data = load(find_data_dir(args.data))
+    except DataError as error:
+        print(error, file=sys.stderr)
+        return 2
+    quarter = args.quarter or data.latest_quarter()
+    jobs = plan_jobs(data, quarter)
+    print(
+        f"{quarter_label(quarter)}: {len(jobs)} notebooks from {args.templates}, data "
+        f"{data.data_dir} ({data.fingerprint}), {os.cpu_count()} cores"
+    )
+    naive_times, project_times, failures = [], [], 0
+    for round_ in range(1, args.repeat + 1):
+        with tempfile.TemporaryDirectory(prefix="pmf-bench-") as tmp:
+            naive, naive_failed = naive_loop(jobs, args.templates, Path(tmp) / "naive")
+            ours, our_failed = project_run(
+                data, quarter, args.templates, Path(tmp) / "project", args.jobs
+            )
+        naive_times.append(naive)
+        project_times.append(ours)
+        failures += naive_failed + our_failed
+        print(
+            f"round {round_}: naive papermill loop {naive:.1f}s ({naive_failed} failed), "
+            f"pmf run {ours:.1f}s ({our_failed} failed), {naive / ours:.2f} times faster"
+        )
+    naive, ours = median(naive_times), median(project_times)
+    print(
+        f"median of {args.repeat}: naive papermill loop {naive:.1f}s, pmf run {ours:.1f}s, "
+        f"ratio {naive / ours:.2f} ({len(jobs)} notebooks)"
+    )
+    if failures:
+        print(f"{failures} notebook run(s) failed: the times are not comparable.", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
