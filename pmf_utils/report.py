@@ -1,0 +1,508 @@
+"""What the notebook templates call: each method shows one part of a report page.
+
+A template reads like the report it makes: parameters, ``Report(quarter, data_dir)``, then a
+few calls such as ``report.header(...)``, ``report.summary_table(priority)``. Every call
+``display``s pandoc markdown (see ``pmf_utils.markdown``) so both publishing engines render the
+same text; charts are written to ``figures/`` beside the executed notebook together with the
+numbers behind them as CSV.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import display
+
+from . import charts, narrative, spc
+from . import markdown as md
+from . import vocabulary as v
+from .assessment import assess, exceptions
+from .dataset import Dataset, load
+from .periods import PERIODS_PER_YEAR, describe_period, format_period, parse_quarter, quarter_label
+
+RECENT_YEARS = 3
+"""How many years of history the trend chart on a priority page shows."""
+
+JUDGEMENT_KINDS = {
+    "status": "status",
+    "direction_previous": "direction",
+    "direction_year": "direction",
+    "benchmark_england": "benchmark",
+    "benchmark_region": "benchmark",
+    "benchmark_neighbours": "benchmark",
+    "spc_variation": "variation",
+    "spc_assurance": "assurance",
+}
+
+
+def show(markdown: str, **pmf: str) -> None:
+    """Display markdown as a notebook output, with ``pmf`` metadata when the run needs it."""
+    display(
+        {"text/markdown": markdown, "text/plain": markdown},
+        raw=True,
+        metadata={"pmf": pmf} if pmf else None,
+    )
+
+
+@lru_cache(maxsize=8)
+def _assessment(data: Dataset, quarter: pd.Period) -> pd.DataFrame:
+    # Cached so the notebooks of one run, sharing a warm kernel, judge the quarter once.
+    return assess(data, quarter).set_index("kpi_id", drop=False)
+
+
+class Report:
+    """One quarter of one council's data, and the page sections drawn from it."""
+
+    def __init__(
+        self, quarter: str | None = None, data_dir: str | os.PathLike | None = None
+    ) -> None:
+        self.data = load(data_dir)
+        self.quarter = parse_quarter(quarter) if quarter else self.data.latest_quarter()
+        self.assessment = _assessment(self.data, self.quarter)
+        self.figures = Path("figures")
+
+    # ---- shared parts ---------------------------------------------------------------
+
+    @property
+    def label(self) -> str:
+        return quarter_label(self.quarter)
+
+    def header(self, title: str, **pmf: str) -> None:
+        """The page title, what the page is of, and the illustrative-data notice."""
+        plan = self.data.plan
+        lines = [
+            f"# {title}",
+            "",
+            f"{plan.council} · {plan.plan_title} · {describe_period(self.quarter)}",
+        ]
+        if plan.illustrative:
+            lines += [
+                "",
+                md.notice(
+                    "Illustrative data",
+                    "The figures and commentary in this report are illustrative, made to show "
+                    f"how the report works. They are not {plan.council}'s actual performance.",
+                ),
+            ]
+        show("\n".join(lines), **pmf)
+
+    def pick(self, kind: str, id: str | None) -> tuple[str, str]:
+        """(id, name) of an ambition or priority; the first one when ``id`` is None, so a
+        template opened in Jupyter runs as it is."""
+        table = self.data.ambitions if kind == "ambition" else self.data.priorities
+        names = table.set_index(f"{kind}_id")[kind]
+        id = id or names.index[0]
+        if id not in names.index:
+            raise ValueError(f"'{id}' is not a {kind} id; choose one of: {', '.join(names.index)}")
+        return id, names[id]
+
+    def commentary(self, kind: str, id: str | None = None) -> narrative.Commentary:
+        """The analysts' commentary (or a visible 'awaited' note), placed as a markdown cell."""
+        return narrative.commentary(self.data, self.quarter, kind, id)
+
+    def cell(self, row: pd.Series, column: str) -> str:
+        """A judgement as a table cell: symbol and words, never colour alone."""
+        text = v.text(JUDGEMENT_KINDS[column], row[column], row["polarity"])
+        if column == "spc_variation" and row["spc_trial"]:
+            text += " (trial limits)"
+        return text
+
+    def kpis_of(self, priority_id: str) -> pd.DataFrame:
+        return self.assessment[self.assessment["priority_id"] == priority_id]
+
+    # ---- overview, ambition and exceptions pages --------------------------------------
+
+    def status_counts(self, by: str = "ambition", ambition_id: str | None = None) -> None:
+        """How many KPIs are on target, within tolerance, off target and so on."""
+        frame = self.assessment
+        if ambition_id:
+            frame = frame[frame["ambition_id"] == ambition_id]
+        key = "ambition" if by == "ambition" else "priority"
+        groups = frame.groupby(f"{key}_id", sort=False)
+        rows = []
+        for group_id, group in groups:
+            name = group[key].iloc[0]
+            counts = {v.text("status", s): int((group["status"] == s).sum()) for s in _STATUSES}
+            rows.append(
+                {
+                    key.title(): md.link(name, f"{key}-{group_id}"),
+                    "KPIs": len(group),
+                    **counts,
+                    "Escalated": int((group["exceptions"] != "").sum()),
+                }
+            )
+        table = pd.DataFrame(rows)
+        total = {key.title(): "**All**", **table.drop(columns=key.title()).sum().to_dict()}
+        table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
+        numbers = [c for c in table.columns if c != key.title()]
+        caption = f"KPI status by {key}, {self.label}"
+        show(md.table(table, caption, right=numbers))
+
+    def priorities_of(self, ambition_id: str) -> None:
+        """The ambition's priorities, each with its KPIs' statuses, linking to its page."""
+        self.status_counts(by="priority", ambition_id=ambition_id)
+
+    def exceptions_table(
+        self, priority_id: str | None = None, ambition_id: str | None = None
+    ) -> None:
+        """The KPIs to escalate and why, so nobody has to hunt for them."""
+        escalated = exceptions(self.assessment)
+        if priority_id:
+            escalated = escalated[escalated["priority_id"] == priority_id]
+        if ambition_id:
+            escalated = escalated[escalated["ambition_id"] == ambition_id]
+        if escalated.empty:
+            show(f"No KPI needs escalating for {self.label}.")
+            return
+        rows = [
+            {
+                "KPI": md.link(row["name"], f"kpi-{row['kpi_id']}"),
+                "Priority": row["priority"],
+                "Latest": row["value_text"],
+                "Period": row["period"] or "–",
+                "Target": row["target_text"] or "–",
+                "Reasons": "; ".join(v.text("exception", r) for r in row["exceptions"].split("; ")),
+            }
+            for _, row in escalated.iterrows()
+        ]
+        caption = f"{len(rows)} KPIs escalated for {self.label}, with the reasons"
+        show(md.table(pd.DataFrame(rows), caption, right=["Latest", "Target"]))
+
+    def completeness(self) -> None:
+        """Which KPIs lack data or are stale, and which commentary is still awaited."""
+        missing = self.assessment[
+            (self.assessment["status"] == v.NO_DATA) | self.assessment["stale"]
+        ]
+        data_rows = [
+            {
+                "KPI": md.link(row["name"], f"kpi-{row['kpi_id']}"),
+                "Latest period": row["period"] or "none",
+                "Expected by now": row["expected_period"],
+                "Problem": "no data" if row["status"] == v.NO_DATA else "stale data",
+            }
+            for _, row in missing.iterrows()
+        ]
+        parts = ["## Data completeness", ""]
+        if data_rows:
+            caption = f"KPIs whose figures are missing or older than expected, {self.label}"
+            parts.append(md.table(pd.DataFrame(data_rows), caption))
+        else:
+            parts.append("Every KPI has a figure for the latest period expected.")
+        awaited = narrative.awaited(self.data, self.quarter)
+        parts += ["", "## Commentary awaited", ""]
+        if awaited.empty:
+            parts.append("All commentary for the quarter has been written.")
+        else:
+            rows = [
+                {
+                    "Commentary for": row["kind"].title() + ": " + row["name"],
+                    "File": f"`{row['file']}`",
+                }
+                for _, row in awaited.iterrows()
+            ]
+            caption = f"{len(rows)} commentaries awaited for {self.label}"
+            parts.append(md.table(pd.DataFrame(rows), caption))
+        show("\n".join(parts))
+
+    # ---- priority pages -----------------------------------------------------------------
+
+    def summary_table(self, priority_id: str) -> None:
+        """The priority's KPIs at a glance: value, period, target and every judgement."""
+        rows = [
+            {
+                "KPI": md.link(row["name"], f"kpi-{row['kpi_id']}"),
+                "Latest": row["value_text"],
+                "Period": row["period"] or "–",
+                "Target": row["target_text"] or "–",
+                "Status": self.cell(row, "status"),
+                "vs previous": self.cell(row, "direction_previous"),
+                "vs a year ago": self.cell(row, "direction_year"),
+                "vs England": self.cell(row, "benchmark_england"),
+                "SPC": self.cell(row, "spc_variation"),
+            }
+            for _, row in self.kpis_of(priority_id).iterrows()
+        ]
+        caption = f"KPI summary, {self.label}"
+        show(md.table(pd.DataFrame(rows), caption, right=["Latest", "Target"]))
+
+    def kpi_sections(self, priority_id: str) -> None:
+        """Each KPI of the priority: judgements, recent trend chart and commentary."""
+        for kpi_id in self.kpis_of(priority_id).index:
+            row = self.assessment.loc[kpi_id]
+            show(
+                "\n\n".join(
+                    [
+                        f"## {row['name']} {{#kpi-{kpi_id}}}",
+                        self._verdicts(row),
+                        self._trend(kpi_id, recent=True),
+                    ]
+                )
+            )
+            display(self.commentary("kpi", kpi_id))
+            show(md.link("Definition, full history and benchmarks", f"kpi-{kpi_id}"))
+
+    def _verdicts(self, row: pd.Series) -> str:
+        """The judgements of one KPI as a two-column table a screen reader can follow."""
+        names = self.data.plan
+        facts = [
+            ("Latest figure", f"{row['value_text']} ({row['period'] or 'no period'})"),
+            ("Target", row["target_text"] or "No target: monitor only"),
+            ("Status", self.cell(row, "status")),
+            ("Compared with the previous period", self.cell(row, "direction_previous")),
+            ("Compared with a year earlier", self.cell(row, "direction_year")),
+            ("Compared with England", self.cell(row, "benchmark_england")),
+            (f"Compared with {names.region_name}", self.cell(row, "benchmark_region")),
+            (f"Compared with {names.neighbours_name}", self.cell(row, "benchmark_neighbours")),
+            ("Statistical process control", self.cell(row, "spc_variation")),
+            ("Assurance against target", self.cell(row, "spc_assurance")),
+        ]
+        if pd.notna(row["quartile"]):
+            facts.append(("Quartile among comparators", f"{row['quartile']} (1 = best)"))
+        if row["stale"]:
+            facts.append(("Data", f"Stale: a figure for {row['expected_period']} was expected"))
+        if row["flag"]:
+            facts.append(("Data quality", row["flag"].replace(";", ", ")))
+        if row["note"]:
+            facts.append(("Note", row["note"]))
+        table = pd.DataFrame(facts, columns=["Measure", "Judgement"])
+        return md.table(table, f"{row['name']}: judgements for {self.label}")
+
+    # ---- KPI pages ----------------------------------------------------------------------
+
+    def kpi_pages(self, priority_id: str) -> None:
+        """One page per KPI of the priority (split into separate pages by the run)."""
+        for kpi_id in self.kpis_of(priority_id).index:
+            row = self.assessment.loc[kpi_id]
+            self.header(row["name"], kpi=kpi_id)
+            show(
+                "\n\n".join(
+                    [
+                        f"{row['ambition']} · {row['priority']}",
+                        self._verdicts(row),
+                        "## Commentary",
+                    ]
+                )
+            )
+            display(self.commentary("kpi", kpi_id))
+            show(
+                "\n\n".join(
+                    [
+                        "## Trend",
+                        self._trend(kpi_id, recent=False),
+                        self._spc(kpi_id),
+                        self._benchmarks(kpi_id),
+                        "## History",
+                        self._history(kpi_id),
+                        "## Definition",
+                        self._definition(kpi_id),
+                    ]
+                )
+            )
+
+    def _history_frame(self, kpi_id: str) -> pd.DataFrame:
+        series = self.data.series(kpi_id)
+        series = series[series["period_end"] <= self.quarter.end_time]
+        return series.assign(period_label=[format_period(p) for p in series["period"]])
+
+    def _chart(self, chart: charts.Chart, caption: str, decimals: int) -> str:
+        """The figure, its caption and alt text, and the numbers behind it (website only)."""
+        png, csv = chart.save(self.figures)
+        shown = chart.data.copy()
+        numbers = [c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c])]
+        for column in numbers:
+            shown[column] = [f"{x:,.{decimals}f}" if pd.notna(x) else "–" for x in shown[column]]
+        table = md.table(shown, f"The numbers behind the chart: {caption}", right=numbers)
+        return "\n\n".join(
+            [
+                md.figure(png.as_posix(), caption, chart.alt),
+                md.details(
+                    "Show the numbers behind this chart",
+                    f"{table}\n\n[Download these numbers (CSV)]({csv.as_posix()})",
+                ),
+            ]
+        )
+
+    def _trend(self, kpi_id: str, recent: bool) -> str:
+        row = self.assessment.loc[kpi_id]
+        history = self._history_frame(kpi_id)
+        if history["value"].notna().sum() == 0:
+            return "No figures are available for this KPI yet."
+        if recent:
+            keep = PERIODS_PER_YEAR[row["frequency"]] * RECENT_YEARS
+            history = history.tail(max(keep, 5))
+        plan = self.data.plan
+        names = {
+            "value": plan.council,
+            "england": "England",
+            "region": plan.region_name,
+            "neighbours": plan.neighbours_name,
+        }
+        chart = charts.trend_chart(
+            f"{kpi_id}-{'trend' if recent else 'history'}",
+            history.reset_index(drop=True),
+            row["unit"],
+            int(row["decimals"]),
+            row["target"],
+            v.label("status", row["status"]),
+            names,
+            row["name"],
+        )
+        span = f"{history['period_label'].iloc[0]} to {history['period_label'].iloc[-1]}"
+        return self._chart(chart, f"{row['name']}, {span}", int(row["decimals"]))
+
+    def _spc(self, kpi_id: str) -> str:
+        row = self.assessment.loc[kpi_id]
+        history = self._history_frame(kpi_id).dropna(subset=["value"])
+        kpi = self.data.kpi(kpi_id)
+        result = spc.xmr_chart(
+            history.set_index("period")["value"], kpi["polarity"], row["target"], kpi["spc_rebase"]
+        )
+        if result.variation == v.NOT_ENOUGH_DATA:
+            return (
+                "### Statistical process control\n\nNot enough figures for a statistical process "
+                f"control chart ({len(history)} so far)."
+            )
+        points = result.points.reset_index(drop=True)
+        points["period_label"] = history["period_label"].to_numpy()
+        points["special"] = points["variation"].map(_SPECIAL).fillna("")
+        summary = (
+            f"Latest point: {v.label('variation', row['spc_variation']).lower()}; "
+            f"assurance: {v.label('assurance', row['spc_assurance']).lower()}."
+        )
+        chart = charts.spc_chart(
+            f"{kpi_id}-spc", points, row["unit"], int(row["decimals"]), row["target"], summary
+        )
+        trial = " Trial limits: fewer than 12 points." if result.trial else ""
+        return "\n\n".join(
+            [
+                "### Statistical process control",
+                f"{summary}{trial}",
+                self._chart(chart, f"{row['name']}: XmR chart", int(row["decimals"])),
+            ]
+        )
+
+    def _benchmarks(self, kpi_id: str) -> str:
+        row = self.assessment.loc[kpi_id]
+        plan = self.data.plan
+        areas = [
+            (plan.council, row["value"]),
+            ("England", row["england"]),
+            (plan.region_name, row["region"]),
+            (plan.neighbours_name, row["neighbours"]),
+        ]
+        frame = pd.DataFrame(areas, columns=["area", "value"])
+        if frame["value"].iloc[1:].isna().all() or pd.isna(row["value"]):
+            return "### Benchmarks\n\nNo comparison with other areas is available."
+        chart = charts.benchmark_chart(
+            f"{kpi_id}-benchmark",
+            frame,
+            row["unit"],
+            int(row["decimals"]),
+            f"{row['name']}, {row['period']}",
+        )
+        return "\n\n".join(
+            [
+                "### Benchmarks",
+                self._chart(
+                    chart, f"{row['name']} compared, {row['period']}", int(row["decimals"])
+                ),
+            ]
+        )
+
+    def _history(self, kpi_id: str) -> str:
+        row = self.assessment.loc[kpi_id]
+        history = self._history_frame(kpi_id)
+        fmt = {"unit": row["unit"], "decimals": int(row["decimals"]), "rate_per": row["rate_per"]}
+        plan = self.data.plan
+        table = pd.DataFrame(
+            {
+                "Period": history["period_label"],
+                "Value": [
+                    v.format_value(x, **fmt) if pd.notna(x) else _missing(f)
+                    for x, f in zip(history["value"], history["flag"], strict=True)
+                ],
+                "England": [v.format_value(x, **fmt) for x in history["england"]],
+                plan.region_name: [v.format_value(x, **fmt) for x in history["region"]],
+                plan.neighbours_name: [v.format_value(x, **fmt) for x in history["neighbours"]],
+                "Flags": history["flag"].str.replace(";", ", "),
+                "Note": history["note"],
+            }
+        )
+        table = table.loc[:, (table != "no figure").any() & (table != "").any()]
+        numbers = [c for c in table.columns if c not in ("Period", "Flags", "Note")]
+        return md.table(table.iloc[::-1], f"{row['name']}: every figure, newest first", numbers)
+
+    def _definition(self, kpi_id: str) -> str:
+        kpi = self.data.kpi(kpi_id)
+        targets = self.data.targets[self.data.targets["kpi_id"] == kpi_id]
+        fmt = {"unit": kpi["unit"], "decimals": int(kpi["decimals"]), "rate_per": kpi["rate_per"]}
+        target_text = "; ".join(
+            f"{t.year}: {v.format_value(t.target, **fmt)}"
+            + (
+                f" (tolerance {v.format_value(t.tolerance, **fmt)})"
+                if pd.notna(t.tolerance)
+                else ""
+            )
+            for t in targets.itertuples()
+        )
+        return md.table(
+            pd.DataFrame(_definition_facts(kpi, target_text), columns=["Item", "Detail"]),
+            f"{kpi['name']}: data dictionary entry",
+        )
+
+    # ---- the data dictionary ------------------------------------------------------------
+
+    def dictionary(self) -> None:
+        """Every KPI's data dictionary entry, grouped by priority."""
+        for priority in self.data.priorities.itertuples():
+            kpis = self.data.priority_kpis(priority.priority_id)
+            if kpis.empty:
+                continue
+            rows = [
+                {
+                    "KPI": md.link(k["name"], f"kpi-{k['kpi_id']}"),
+                    "Definition": k["definition"],
+                    "Unit": k["unit"],
+                    "Polarity": _POLARITY[k["polarity"]],
+                    "Frequency": k["frequency"].replace("-", ", "),
+                    "Source": k["source"],
+                }
+                for _, k in kpis.iterrows()
+            ]
+            show(
+                f"## {priority.priority}\n\n"
+                + md.table(pd.DataFrame(rows), f"Data dictionary: {priority.priority}")
+            )
+
+
+_STATUSES = (v.ON_TARGET, v.WITHIN_TOLERANCE, v.OFF_TARGET, v.MONITOR_ONLY, v.NO_DATA)
+_SPECIAL = {
+    v.IMPROVEMENT: "improvement",
+    v.CONCERN: "concern",
+    v.NEUTRAL_HIGH: "neutral",
+    v.NEUTRAL_LOW: "neutral",
+}
+_POLARITY = {"higher": "Higher is better", "lower": "Lower is better", "none": "No polarity"}
+
+
+def _missing(flag: str) -> str:
+    return "suppressed" if "suppressed" in flag else "not available"
+
+
+def _definition_facts(kpi: pd.Series, target_text: str) -> list[tuple[str, str]]:
+    unit = kpi["unit"] + (f" per {kpi['rate_per']:,.0f}" if kpi["unit"] == "rate" else "")
+    return [
+        ("Definition", kpi["definition"]),
+        ("Calculation", kpi["methodology"]),
+        ("Unit", unit),
+        ("Polarity", _POLARITY[kpi["polarity"]]),
+        ("Frequency", kpi["frequency"].replace("-", ", ")),
+        ("Publication lag", f"{kpi['lag_months']} months"),
+        ("Source", kpi["source"]),
+        ("Benchmarking source", kpi["benchmark_source"] or "None"),
+        ("Targets", target_text or "None set: monitor only"),
+        ("Owner", kpi["owner"]),
+    ]
