@@ -137,6 +137,9 @@ def _period_axis(ax: plt.Axes, labels: list[str]) -> None:
     step = max(1, len(labels) // 8)
     ticks = list(range(0, len(labels), step))
     if ticks[-1] != len(labels) - 1:
+        # Always label the latest period; drop a neighbour that would collide with it.
+        if len(labels) - 1 - ticks[-1] < max(2, step * 0.6):
+            ticks.pop()
         ticks.append(len(labels) - 1)
     ax.set_xticks(ticks, [labels[i] for i in ticks], rotation=0, fontsize=8)
     ax.set_xlim(-0.5, len(labels) - 0.5 + max(1.5, len(labels) * 0.18))

@@ -26,5 +26,22 @@ def mini_data(tmp_path: Path) -> Path:
     """A valid data folder for a made-up council (nothing about Walsall)."""
     return write_folder(tmp_path / "data", MINI_FILES)
 
+
 # Fixture notebooks are inputs to the runner's tests (one fails on purpose), not nbval tests.
 collect_ignore_glob = ["fixtures/*"]
+
+
+@pytest.fixture(scope="session")
+def shipped_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped data's 2025/26 Q2 executed once for the whole session (about a minute):
+    the end-to-end, publishing and accessibility tests all read these notebooks."""
+    from pmf_utils import runner
+    from pmf_utils.dataset import load
+    from pmf_utils.periods import parse_quarter
+
+    reports = tmp_path_factory.mktemp("reports")
+    result = runner.run_quarter(
+        load(SHIPPED_DATA), parse_quarter("2025/26 Q2"), reports_dir=reports
+    )
+    assert result.ok, result.summary()
+    return reports
