@@ -4,7 +4,7 @@
 status, direction of travel, benchmarks, SPC verdicts and the reasons it is escalated;
 ``exceptions`` keeps the escalated rows. Both are pure functions of a loaded ``Dataset``, so a
 notebook and the command line get the same answer. Columns and their vocabulary are documented
-in ``docs/judgements.md``.
+in the README.
 """
 
 from __future__ import annotations

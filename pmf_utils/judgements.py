@@ -2,7 +2,7 @@
 
 Every function here is pure (data frames and numbers in, words out; no files, no network), so
 the command line, the notebooks and the tests all reach the same verdicts. The words returned
-are the vocabulary of ``pmf_utils.vocabulary`` and are documented in ``docs/judgements.md``.
+are the vocabulary of ``pmf_utils.vocabulary`` and are documented in the README.
 
 Decisions a reader of the report should be able to check:
 

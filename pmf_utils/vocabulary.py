@@ -119,7 +119,7 @@ VOCABULARY: dict[str, dict[str, Term]] = {
         NO_DATA: Term("No data", "–", BAD),
     },
 }
-"""Every judgement kind and its values: the vocabulary documented in docs/judgements.md."""
+"""Every judgement kind and its values: the vocabulary documented in the README."""
 
 # Symbols that show which way the figure moved, so they follow the KPI's polarity: an
 # improvement in a lower-is-better KPI is a fall.
