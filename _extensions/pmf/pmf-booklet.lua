@@ -1,0 +1,125 @@
+-- Turns a booklet notebook (pages of the website put one after another by pmf_utils.booklet)
+-- into a printable document, under Quarto and pmf's built-in engine alike.
+--
+-- * drops collapsible `<details>` blocks (the numbers behind a chart, on the website), whether
+--   or not they are marked website-only; those numbers are in the CSV downloads;
+-- * `::: {.pmf-shift by=N}` moves each page's headings under its part heading;
+-- * a `{.pmf-part}` heading starts a new page; only part headings go into the contents and
+--   the PDF bookmarks, not the headings within each page;
+-- * images carry their alt text (`fig-alt`, else the caption) into the tagged PDF;
+-- * a link to a page that is in the booklet becomes a link to its part (whose heading has the
+--   id `part-<page>`, e.g. `part-kpi-CFB02`); links to pages and files that are not in the
+--   booklet become plain text; the website's CSV download links (`{.pmf-download}`) go.
+
+local function typst_string(text)
+  return '"' .. text:gsub("\\", "\\\\"):gsub('"', '\\"') .. '"'
+end
+
+-- pandoc's Typst writer leaves out alt text, which a tagged PDF needs.
+local function typst_image(img, alt, extra)
+  return "image(" .. typst_string(img.src) .. ", alt: " .. typst_string(alt) .. extra .. ")"
+end
+
+local function drop_details(blocks)
+  local kept, depth = pandoc.Blocks({}), 0
+  for _, block in ipairs(blocks) do
+    local raw = block.t == "RawBlock" and block.format == "html" and block.text or ""
+    local opens = select(2, raw:gsub("<details[%s>]", ""))
+    local closes = select(2, raw:gsub("</details>", ""))
+    if depth == 0 and opens == 0 then
+      kept:insert(block)
+    end
+    depth = math.max(depth + opens - closes, 0)
+  end
+  return kept
+end
+
+-- Each page's headings move under its part heading, and stay out of the contents and the
+-- bookmarks (a scoped `set` rule), which list the parts only.
+local function shift(div)
+  if not div.classes:includes("pmf-shift") then
+    return nil
+  end
+  local by = tonumber(div.attributes.by) or 0
+  local blocks = div.content:walk({
+    Header = function(h)
+      h.level = math.max(1, math.min(6, h.level + by))
+      return h
+    end,
+  })
+  return pandoc.Blocks({ pandoc.RawBlock("typst", "#[#set heading(outlined: false)") })
+    :extend(blocks)
+    :extend({ pandoc.RawBlock("typst", "]") })
+end
+
+-- Columns as wide as their content needs (pandoc would make a long pipe table's equal).
+local function natural_widths(tbl)
+  for i, spec in ipairs(tbl.colspecs) do
+    tbl.colspecs[i] = { spec[1], pandoc.ColWidthDefault }
+  end
+  return tbl
+end
+
+local function part_break(h)
+  if h.classes:includes("pmf-part") then
+    return { pandoc.RawBlock("typst", "#pagebreak(weak: true)"), h }
+  end
+end
+
+local function figure(fig)
+  local alt = pandoc.utils.stringify(fig.caption.long)
+  return fig:walk({
+    Image = function(img)
+      local code = typst_image(img, img.attributes["fig-alt"] or alt, ", width: 100%")
+      return pandoc.RawInline("typst", "#" .. code)
+    end,
+  })
+end
+
+local function image(img)
+  local alt = img.attributes["fig-alt"] or pandoc.utils.stringify(img.caption)
+  return pandoc.RawInline("typst", "#box(" .. typst_image(img, alt, "") .. ")")
+end
+
+local function links(doc)
+  -- Pages are put one after another, so an id may now occur twice: later ones get a suffix.
+  local ids = {}
+  doc = doc:walk({
+    Header = function(h)
+      if h.identifier ~= "" then
+        local id, n = h.identifier, 2
+        while ids[id] do
+          id, n = h.identifier .. "-" .. n, n + 1
+        end
+        ids[id], h.identifier = true, id
+        return h
+      end
+    end,
+  })
+  return doc:walk({
+    Link = function(link)
+      if link.classes:includes("pmf-download") then
+        return {}
+      end
+      local target = link.target
+      if target:match("^%a[%w+.-]*:") then
+        return nil
+      end
+      local page = target:match("^([^/#?]+)%.html") or target:match("^([^/#?]+)%.ipynb")
+      local anchor = page and ("part-" .. page) or target:match("^#(.+)$")
+      if anchor and ids[anchor] then
+        link.target = "#" .. anchor
+        return link
+      end
+      return link.content
+    end,
+  })
+end
+
+return {
+  { Blocks = drop_details },
+  { Div = shift },
+  { Pandoc = links },
+  { Figure = figure, Table = natural_widths },
+  { Header = part_break, Image = image },
+}

@@ -1,0 +1,168 @@
+"""The A4 booklets: one per Council Plan priority per quarter, and one for the whole plan.
+
+A booklet is itself a notebook, put together from the quarter's executed page notebooks (the
+priority page with its KPI summary table, a page per KPI, and their definitions from the data
+dictionary as an appendix). Quarto renders it with the ``pmf-typst`` format like any other
+document; the built-in engine renders the same notebook the way Quarto does: pandoc markdown,
+pandoc's Typst writer with the extension's partials and Lua filter, then the ``typst`` wheel.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import typst
+import yaml
+
+from .site import (
+    TEMPLATES,
+    Conversion,
+    Document,
+    Format,
+    Project,
+    RenderError,
+    convert,
+    escape_markdown,
+    heading_levels,
+    read_document,
+)
+
+FORMAT = "pmf-typst"
+FOLDER = "booklets"
+
+
+@dataclass(frozen=True)
+class Part:
+    """A page of the website placed in a booklet under its own heading, on a new page."""
+
+    title: str
+    anchor: str
+    level: int
+    cells: tuple[nbformat.NotebookNode, ...]
+
+
+def definitions_part(
+    dictionary: Sequence[nbformat.NotebookNode], kpi_ids: Sequence[str], title: str, level: int
+) -> Part:
+    """The data dictionary entries of some KPIs: the dictionary page's markdown outputs marked
+    ``{"pmf": {"definition": kpi_id}}``, in the order given; the whole page when it marks none."""
+    entries: dict[str, str] = {}
+    for cell in dictionary:
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {})
+            pmf = meta.get("pmf") or meta.get("text/markdown", {}).get("pmf") or {}
+            if pmf.get("definition") and "text/markdown" in output.get("data", {}):
+                entries[pmf["definition"]] = output["data"]["text/markdown"]
+    if not entries:
+        return Part(title, "definitions", level, tuple(dictionary))
+    cells = [nbformat.v4.new_markdown_cell(entries[k]) for k in kpi_ids if k in entries]
+    return Part(title, "definitions", level, tuple(cells))
+
+
+def write_booklet(
+    project: Path, name: str, front_matter: Mapping[str, Any], parts: Sequence[Part]
+) -> Path:
+    """Write ``booklets/<name>.ipynb`` into a build project: the parts one after another, each
+    page's headings moved under its part heading. Returns the notebook's path."""
+    folder = project / FOLDER
+    if not (folder / "figures").exists() and (project / "figures").is_dir():
+        # Pages refer to figures/<name>.png relative to themselves; booklets sit one folder down.
+        shutil.copytree(project / "figures", folder / "figures")
+    header = yaml.safe_dump(dict(front_matter), allow_unicode=True, sort_keys=False)
+    cells = [nbformat.v4.new_raw_cell(f"---\n{header}---")]
+    for part in parts:
+        levels = heading_levels(part.cells)
+        shift = part.level + 1 - min(levels, default=part.level + 1)
+        hashes = "#" * part.level
+        heading = f"{hashes} {escape_markdown(part.title)} {{#part-{part.anchor} .pmf-part}}"
+        cells.append(nbformat.v4.new_markdown_cell(f'{heading}\n\n::: {{.pmf-shift by="{shift}"}}'))
+        cells.extend(nbformat.from_dict(dict(cell)) for cell in part.cells)
+        cells.append(nbformat.v4.new_markdown_cell(":::"))
+    for number, cell in enumerate(cells):
+        cell.id = f"cell-{number}"
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.ipynb"
+    nbformat.write(notebook, path)
+    return path
+
+
+def render_booklets(root: Path, sources: Sequence[Path]) -> list[Path]:
+    """Render booklet notebooks of a project to PDF with the built-in engine.
+
+    Mirrors Quarto's Typst pipeline: the format's ``typst-template.typ`` and
+    ``typst-show.typ`` are partials of a main template laid out like Quarto's own, the format's
+    Lua filter runs in pandoc, and Typst compiles with the format's PDF standard.
+    """
+    project = Project.load(root)
+    execute = project.config.get("execute", {})
+    documents = [read_document(s, "typst", s.parent, execute) for s in sources]
+    formats = [project.format(FORMAT, d.meta) for d in documents]
+    with tempfile.TemporaryDirectory(prefix="pmf-typst-") as folder:
+        templates: dict[tuple[Path, ...], Path] = {}
+        for fmt in formats:
+            partials = tuple(fmt.paths("template-partials"))
+            if partials not in templates:
+                # pandoc looks for a template's partials in the template's own folder.
+                templates[partials] = Path(folder) / str(len(templates))
+                templates[partials].mkdir()
+                for path in (*partials, *TEMPLATES.glob("*.typ")):
+                    shutil.copy(path, templates[partials])
+        typst_sources = convert(
+            [
+                _conversion(d, f, templates[tuple(f.paths("template-partials"))])
+                for d, f in zip(documents, formats, strict=True)
+            ]
+        )
+    with ThreadPoolExecutor() as pool:
+        return list(pool.map(partial(_compile, project), documents, formats, typst_sources))
+
+
+def _conversion(document: Document, fmt: Format, templates: Path) -> Conversion:
+    """The pandoc job for one booklet: its options as metadata, the assembled template."""
+    metadata = yaml.safe_dump(_pandoc_metadata(fmt.options), allow_unicode=True, sort_keys=False)
+    return Conversion(
+        source=document.path,
+        markdown=f"---\n{metadata}---\n\n{document.markdown}",
+        to="typst",
+        filters=tuple(str(path) for path in fmt.paths("filters")),
+        template=str(templates / "template.typ"),
+    )
+
+
+def _compile(project: Project, document: Document, fmt: Format, text: str) -> Path:
+    """Typst, as Quarto runs it: the .typ beside its source, the project as root."""
+    typ = document.path.with_suffix(".typ")
+    typ.write_text(text, "utf-8")
+    pdf = project.output_dir / document.path.relative_to(project.root).with_suffix(".pdf")
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        typst.compile(
+            typ,
+            output=pdf,
+            root=project.root,
+            font_paths=[str(project.root / p) for p in fmt.options.get("font-paths", [])],
+            pdf_standards=list(fmt.options.get("pdf-standard", [])),
+        )
+    except typst.TypstError as error:
+        raise RenderError(f"Typst failed on {typ}: {error.message}\n{error.diagnostic}") from None
+    return pdf
+
+
+def _pandoc_metadata(options: Mapping[str, Any]) -> dict[str, Any]:
+    """The options pandoc's template reads; engine settings (filters, partials) stay out."""
+    engine = ("filters", "template-partials", "pdf-standard", "font-paths", "execute")
+    return {k: v for k, v in options.items() if k not in engine}
