@@ -33,15 +33,18 @@ collect_ignore_glob = ["fixtures/*"]
 
 @pytest.fixture(scope="session")
 def shipped_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped data's 2025/26 Q2 executed once for the whole session (about a minute):
-    the end-to-end, publishing and accessibility tests all read these notebooks."""
+    """The shipped data's 2025/26 Q1 and Q2 executed once for the whole session (about two
+    minutes): the end-to-end, publishing and accessibility tests all read these notebooks."""
     from pmf_utils import runner
     from pmf_utils.dataset import load
     from pmf_utils.periods import parse_quarter
 
     reports = tmp_path_factory.mktemp("reports")
-    result = runner.run_quarter(
-        load(SHIPPED_DATA), parse_quarter("2025/26 Q2"), reports_dir=reports
-    )
-    assert result.ok, result.summary()
+    data = load(SHIPPED_DATA)
+    with runner.KernelPool() as pool:
+        for quarter in ("2025/26 Q1", "2025/26 Q2"):
+            result = runner.run_quarter(
+                data, parse_quarter(quarter), reports_dir=reports, pool=pool
+            )
+            assert result.ok, result.summary()
     return reports
