@@ -15,8 +15,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 ## Build the latest quarter's report (website and PDF booklets) from the data in data/.
+## A quarter already published is kept; `make report FORCE=1` publishes it again beside it.
 report: $(STAMP)
-	$(BIN)/pmf run
+	$(BIN)/pmf run $(if $(FORCE),--force)
 
 ## Run the whole test suite: unit tests, notebooks (nbval), end-to-end run, browser checks.
 test: $(STAMP)

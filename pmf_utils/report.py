@@ -21,7 +21,7 @@ from . import markdown as md
 from . import vocabulary as v
 from .assessment import assess, exceptions
 from .dataset import Dataset, load
-from .periods import PERIODS_PER_YEAR, describe_period, format_period, parse_quarter, quarter_label
+from .periods import PERIODS_PER_YEAR, format_period, parse_quarter, quarter_label
 
 RECENT_YEARS = 3
 """How many years of history the trend chart on a priority page shows."""
@@ -71,23 +71,9 @@ class Report:
         return quarter_label(self.quarter)
 
     def header(self, title: str, **pmf: str) -> None:
-        """The page title, what the page is of, and the illustrative-data notice."""
-        plan = self.data.plan
-        lines = [
-            f"# {title}",
-            "",
-            f"{plan.council} · {plan.plan_title} · {describe_period(self.quarter)}",
-        ]
-        if plan.illustrative:
-            lines += [
-                "",
-                md.notice(
-                    "Illustrative data",
-                    "The figures and commentary in this report are illustrative, made to show "
-                    f"how the report works. They are not {plan.council}'s actual performance.",
-                ),
-            ]
-        show("\n".join(lines), **pmf)
+        """The page title. The publisher adds the council's banner, the quarter, where the
+        page sits in the plan and, while the data is illustrative, the notice saying so."""
+        show(f"# {title}", **pmf)
 
     def pick(self, kind: str, id: str | None) -> tuple[str, str]:
         """(id, name) of an ambition or priority; the first one when ``id`` is None, so a
@@ -105,10 +91,8 @@ class Report:
 
     def cell(self, row: pd.Series, column: str) -> str:
         """A judgement as a table cell: symbol and words, never colour alone."""
-        text = v.text(JUDGEMENT_KINDS[column], row[column], row["polarity"])
-        if column == "spc_variation" and row["spc_trial"]:
-            text += " (trial limits)"
-        return text
+        symbol = v.symbol(JUDGEMENT_KINDS[column], row[column], row["polarity"])
+        return f"{symbol} {words(row, column)}"
 
     def kpis_of(self, priority_id: str) -> pd.DataFrame:
         return self.assessment[self.assessment["priority_id"] == priority_id]
@@ -277,15 +261,7 @@ class Report:
         for kpi_id in self.kpis_of(priority_id).index:
             row = self.assessment.loc[kpi_id]
             self.header(row["name"], kpi=kpi_id)
-            show(
-                "\n\n".join(
-                    [
-                        f"{row['ambition']} · {row['priority']}",
-                        self._verdicts(row),
-                        "## Commentary",
-                    ]
-                )
-            )
+            show(f"{self._verdicts(row)}\n\n## Commentary")
             display(self.commentary("kpi", kpi_id))
             show(
                 "\n\n".join(
@@ -369,8 +345,8 @@ class Report:
         points["period_label"] = history["period_label"].to_numpy()
         points["special"] = points["variation"].map(_SPECIAL).fillna("")
         summary = (
-            f"Latest point: {v.label('variation', row['spc_variation']).lower()}; "
-            f"assurance: {v.label('assurance', row['spc_assurance']).lower()}."
+            f"Latest point: {words(row, 'spc_variation').lower()}. "
+            f"Assurance: {words(row, 'spc_assurance').lower()}."
         )
         chart = charts.spc_chart(
             f"{kpi_id}-spc", points, row["unit"], int(row["decimals"]), row["target"], summary
@@ -435,11 +411,11 @@ class Report:
         numbers = [c for c in table.columns if c not in ("Period", "Flags", "Note")]
         return md.table(table.iloc[::-1], f"{row['name']}: every figure, newest first", numbers)
 
-    def _definition(self, kpi_id: str) -> str:
+    def _targets_text(self, kpi_id: str) -> str:
         kpi = self.data.kpi(kpi_id)
         targets = self.data.targets[self.data.targets["kpi_id"] == kpi_id]
         fmt = {"unit": kpi["unit"], "decimals": int(kpi["decimals"]), "rate_per": kpi["rate_per"]}
-        target_text = "; ".join(
+        return "; ".join(
             f"{t.year}: {v.format_value(t.target, **fmt)}"
             + (
                 f" (tolerance {v.format_value(t.tolerance, **fmt)})"
@@ -448,36 +424,44 @@ class Report:
             )
             for t in targets.itertuples()
         )
+
+    def _definition(self, kpi_id: str) -> str:
+        kpi = self.data.kpi(kpi_id)
+        facts = _definition_facts(kpi, self._targets_text(kpi_id))
         return md.table(
-            pd.DataFrame(_definition_facts(kpi, target_text), columns=["Item", "Detail"]),
-            f"{kpi['name']}: data dictionary entry",
+            pd.DataFrame(facts, columns=["Item", "Detail"]), f"{kpi['name']}: data dictionary entry"
         )
 
     # ---- the data dictionary ------------------------------------------------------------
 
     def dictionary(self) -> None:
-        """Every KPI's data dictionary entry, grouped by priority."""
+        """Every KPI's data dictionary entry, grouped by priority; one output per KPI so each
+        priority's booklet can carry its own KPIs' definitions as an appendix."""
         for priority in self.data.priorities.itertuples():
             kpis = self.data.priority_kpis(priority.priority_id)
             if kpis.empty:
                 continue
-            rows = [
-                {
-                    "KPI": md.link(k["name"], f"kpi-{k['kpi_id']}"),
-                    "Definition": k["definition"],
-                    "Unit": k["unit"],
-                    "Polarity": _POLARITY[k["polarity"]],
-                    "Frequency": k["frequency"].replace("-", ", "),
-                    "Source": k["source"],
-                }
-                for _, k in kpis.iterrows()
-            ]
-            show(
-                f"## {priority.priority}\n\n"
-                + md.table(pd.DataFrame(rows), f"Data dictionary: {priority.priority}")
-            )
+            show(f"## {priority.priority}")
+            for kpi_id, kpi in kpis.iterrows():
+                targets = self._targets_text(kpi_id)
+                facts = pd.DataFrame(_definition_facts(kpi, targets), columns=["Item", "Detail"])
+                name = kpi["name"]
+                table = md.table(facts, f"{name}: definition")
+                show(f"### {md.link(name, f'kpi-{kpi_id}')}\n\n{table}", definition=kpi_id)
 
 
+def words(row: pd.Series, column: str) -> str:
+    """A judgement in words, with what a reader must know to weigh it."""
+    text = v.label(JUDGEMENT_KINDS[column], row[column])
+    if column == "spc_variation" and row["spc_trial"]:
+        text += " (trial limits)"
+    if column == "spc_assurance" and row[column] in _ASSURED and row["spc_variation"] in _SPECIAL:
+        # The limits were drawn over a process the latest point says has changed.
+        text += " (limits predate a special cause: read with caution)"
+    return text
+
+
+_ASSURED = (v.PASSING, v.HIT_AND_MISS, v.FAILING)
 _STATUSES = (v.ON_TARGET, v.WITHIN_TOLERANCE, v.OFF_TARGET, v.MONITOR_ONLY, v.NO_DATA)
 _SPECIAL = {
     v.IMPROVEMENT: "improvement",

@@ -88,9 +88,9 @@ VOCABULARY: dict[str, dict[str, Term]] = {
         NOT_AVAILABLE: Term("Not available", "–", QUIET),
     },
     "benchmark": {
-        BETTER: Term("Better", "+", GOOD),
+        BETTER: Term("Better", "⊕", GOOD),
         SIMILAR: Term("Similar", "≈", QUIET),
-        WORSE: Term("Worse", "−", BAD),
+        WORSE: Term("Worse", "⊖", BAD),
         HIGHER: Term("Higher", UP, NEUTRAL),
         LOWER: Term("Lower", DOWN, NEUTRAL),
         NOT_AVAILABLE: Term("Not available", "–", QUIET),
@@ -115,7 +115,7 @@ VOCABULARY: dict[str, dict[str, Term]] = {
         WORSENING: Term("Worsening", "↘", BAD),
         CONCERN: Term("Special cause concern", "!", BAD),
         FAILING: Term("Consistently failing", "F", BAD),
-        STALE_DATA: Term("Stale data", "⌛", BAD),
+        STALE_DATA: Term("Stale data", "◷", BAD),
         NO_DATA: Term("No data", "–", BAD),
     },
 }

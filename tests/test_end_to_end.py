@@ -64,7 +64,7 @@ def test_exceptions_page_lists_the_deliberate_cases(pages: Path) -> None:
     text = markdown_of(pages / "exceptions.ipynb")
     for kpi in ("HFA04", "QEA01", "SEW03", "REC01", "REC03"):
         assert f"(kpi-{kpi}.ipynb)" in text
-    assert "✖ Off target" in text and "⌛ Stale data" in text
+    assert "✖ Off target" in text and "◷ Stale data" in text
 
 
 def test_every_chart_has_alt_text_and_numbers(pages: Path) -> None:
