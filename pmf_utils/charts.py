@@ -134,7 +134,9 @@ def _target_line(ax: plt.Axes, target: float | None, unit: str, decimals: int) -
 
 
 def _period_axis(ax: plt.Axes, labels: list[str]) -> None:
-    step = max(1, len(labels) // 8)
+    # As many labels as fit across the chart without touching (about 70 characters).
+    most = max(3, 70 // (max(len(label) for label in labels) + 3))
+    step = max(1, -(-len(labels) // most))
     ticks = list(range(0, len(labels), step))
     if ticks[-1] != len(labels) - 1:
         # Always label the latest period; drop a neighbour that would collide with it.

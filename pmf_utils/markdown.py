@@ -7,6 +7,7 @@ columns right-aligned, which pandoc renders as ``<table>`` with ``<caption>`` an
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -19,14 +20,30 @@ def escape(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ").strip() or "–"
 
 
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def _width(texts: Sequence[str]) -> int:
+    """How wide a column wants to be: its longest text as read (links by their words), within
+    bounds, so a long name gets room and a status word does not."""
+    return min(40, max(4, *(len(_LINK.sub(r"\1", t)) for t in texts)))
+
+
 def table(frame: pd.DataFrame, caption: str, right: Sequence[str] = ()) -> str:
-    """A pipe table with a caption; columns named in ``right`` are right-aligned (numbers)."""
-    header = "| " + " | ".join(escape(c) for c in frame.columns) + " |"
-    rule = "|" + "|".join("---:" if c in right else ":---" for c in frame.columns) + "|"
-    rows = [
-        "| " + " | ".join(escape(v) for v in row) + " |" for row in frame.itertuples(index=False)
-    ]
-    return "\n".join([header, rule, *rows, "", f": {caption}"])
+    """A pipe table with a caption; columns named in ``right`` are right-aligned (numbers).
+
+    The dashes under each header are in proportion to the column's content: pandoc reads them
+    as relative widths when a table is wider than a line, in web pages and PDFs alike.
+    """
+    cells = [[escape(v) for v in row] for row in frame.itertuples(index=False)]
+    headers = [escape(c) for c in frame.columns]
+    widths = [_width([h, *(row[i] for row in cells)]) for i, h in enumerate(headers)]
+    rule = "|".join(
+        "-" * (w - 1) + ":" if c in right else ":" + "-" * (w - 1)
+        for c, w in zip(frame.columns, widths, strict=True)
+    )
+    lines = ["| " + " | ".join(row) + " |" for row in [headers, *cells]]
+    return "\n".join([lines[0], f"|{rule}|", *lines[1:], "", f": {caption}"])
 
 
 def link(text: str, page: str, anchor: str = "") -> str:

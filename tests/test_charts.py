@@ -83,3 +83,14 @@ def test_spc_chart_alt_text_counts_flagged_points(tmp_path: Path) -> None:
     assert "5 points from 2025-01 to 2025-05" in chart.alt
     assert "1 point flagged as special cause" in chart.alt
     assert (tmp_path / "X-spc.csv").read_text().count("concern") == 1
+
+
+def test_period_labels_do_not_crowd(tmp_path: Path) -> None:
+    """Seen in a booklet: thirteen quarter labels printed on top of each other."""
+    labels = [f"20{22 + i // 4}/{23 + i // 4} Q{i % 4 + 1}" for i in range(13)]
+    frame = pd.DataFrame({"period_label": labels, "value": range(13)})
+    chart = charts.trend_chart("q", frame, "count", 0, None, "", {"value": "Anytown"}, "Visits")
+    shown = [t.get_text() for t in chart.figure.axes[0].get_xticklabels()]
+    assert len(shown) <= 6
+    assert shown[-1] == labels[-1]
+    chart.save(tmp_path)

@@ -32,3 +32,18 @@ def test_assurance_from_limits_a_special_cause_has_overtaken_is_qualified() -> N
 
 def test_trial_limits_are_said() -> None:
     assert words(judged(spc_trial=True), "spc_variation") == "Common cause variation (trial limits)"
+
+
+def test_table_columns_get_room_by_content() -> None:
+    """Seen in a booklet: equal widths squeezed KPI names into a narrow column."""
+    from pmf_utils import markdown as md
+
+    frame = pd.DataFrame(
+        {
+            "KPI": ["[Number of households in temporary accommodation](kpi-X.ipynb)"],
+            "Latest": ["692"],
+        }
+    )
+    rule = md.table(frame, "caption", right=["Latest"]).splitlines()[1]
+    kpi, latest = rule.strip("|").split("|")
+    assert kpi == ":" + "-" * 39 and latest == "-----:"
