@@ -689,13 +689,14 @@ def test_a_failed_build_leaves_the_site_unchanged(
 def test_notebooks_from_other_data_are_refused(published: Published, tmp_path: Path) -> None:
     reports = Path(shutil.copytree(published.case.reports_dir, tmp_path / "reports"))
     slug = quarter_slug(published.case.later)
-    (reports / slug / "kpi-CH01.ipynb").unlink()
+    kpi = published.case.data.kpis.index[0]
+    (reports / slug / f"kpi-{kpi}.ipynb").unlink()
     notebook = nbformat.read(reports / slug / "overview.ipynb", as_version=4)
     notebook.metadata["pmf"]["data_fingerprint"] = "0123456789ab"
     nbformat.write(notebook, reports / slug / "overview.ipynb")
     with pytest.raises(publish.PublishError) as error:
         publish.read_report(published.case.data, published.case.later, reports / slug)
-    assert "kpi-CH01.ipynb: missing" in str(error.value)
+    assert f"kpi-{kpi}.ipynb: missing" in str(error.value)
     assert "overview.ipynb: made from data '0123456789ab'" in str(error.value)
 
 
@@ -721,7 +722,8 @@ def test_render_command_ends_with_the_paths_it_wrote(
     monkeypatch.setattr(publish, "REPORTS_DIR", published.case.reports_dir)
     monkeypatch.setattr(publish, "SITE_DIR", site_copy)
     label = quarter_label(published.case.later)
-    status = main(["render", "--data", str(MINI), "--quarter", label, "--force"])
+    data_dir = str(published.case.data.data_dir)
+    status = main(["render", "--data", data_dir, "--quarter", label, "--force"])
     lines = capsys.readouterr().out.splitlines()
     assert status == 0
     assert (
