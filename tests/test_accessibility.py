@@ -1,0 +1,528 @@
+"""Accessibility checked in a real browser: axe-core on every page, reflow, focus, tables, PDFs.
+
+Contrast, focus indicators, reflow and computed alignment depend on layout that only a browser
+knows, so the shipped data's 2025/26 Q2 is published with the built-in engine, served over HTTP
+on 127.0.0.1 and opened in Debian's Chromium, driven by Playwright. Every page of the quarter and
+every front page is visited once (``audits``); the tests below each judge one aspect of what that
+visit recorded. The structural checks on the HTML text (one ``h1``, headings in order, language,
+skip link, alt text, links) are in ``tests/test_publish.py`` and not repeated here; the booklets'
+PDF/UA tagging and the accessibility statement the regulations require are checked at the end.
+
+Screenshots and the full axe-core report are kept in ``test-artifacts/`` for people to look at.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+import unicodedata
+import warnings
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.base import AXE_SCRIPT
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from pypdf import PdfReader
+
+from pmf_utils import publish
+from pmf_utils.dataset import Dataset, load
+from pmf_utils.periods import parse_quarter, quarter_slug
+from tests.conftest import REPO, SHIPPED_DATA
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+QUARTER = parse_quarter("2025/26 Q2")
+SLUG = quarter_slug(QUARTER)
+FRONT_PAGES = ("index", "archive", "downloads", "accessibility", "search")
+SEARCHED = "search.html?q=recycling"
+"""A search page with results written by its script, so they are checked too."""
+ARTIFACTS = REPO / "test-artifacts"
+
+AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice")
+WCAG_TAGS = frozenset(AXE_TAGS) - {"best-practice"}
+BLOCKING_IMPACTS = frozenset({"serious", "critical"})
+AUDIT_OPTIONS = {
+    "options": {
+        "runOnly": {"type": "tag", "values": list(AXE_TAGS)},
+        "resultTypes": ["violations"],
+    },
+    "timeout": 60_000,
+}
+"""axe-core's rules by tag, and how long one page may take before the check gives up."""
+DESKTOP = {"width": 1280, "height": 900}
+NARROW = (360, 320)
+"""A small phone, and a 1280 px window zoomed to 400% (WCAG 1.4.10 reflow): CSS pixels."""
+
+PLACEHOLDERS = frozenset({"", "–", "-", "—", "n/a", "..", "x", "*"})
+NUMBER = re.compile(r"^[<>≈~]?[-−+]?[£$€]?\d[\d,]*(\.\d+)?\s?(%|pp|p|k|m|bn)?$")
+"""A table cell that is a number, possibly with its unit (38.6%, £1.2m, 1,204, −3pp)."""
+YEAR = re.compile(r"^(19|20)\d\d$")
+"""A column of bare years is a column of labels (periods), not of quantities."""
+
+pytestmark = pytest.mark.slow
+
+# Defined in every page before its own scripts (with axe-core): one visit's whole record.
+AUDIT_SCRIPT = """
+window.pmfAudit = async ({ options, timeout }) => {
+  const figures = [...document.querySelectorAll("main figure")].map((figure) => {
+    const next = figure.nextElementSibling;
+    const details = next && next.tagName === "DETAILS" ? next : null;
+    return {
+      alt: figure.querySelector("img")?.alt || "",
+      collapsed: !!details && !details.open,
+      table: details?.querySelector("table caption")?.textContent.trim() || "",
+    };
+  });
+  for (const details of document.querySelectorAll("details")) details.open = true;
+  const overdue = new Promise((_, reject) =>
+    setTimeout(() => reject(new Error(`axe-core took longer than ${timeout} ms`)), timeout));
+  const results = await Promise.race([axe.run(document, options), overdue]);
+  const violations = results.violations.map((v) => ({
+    rule: v.id, impact: v.impact || "", tags: v.tags, help: v.help,
+    targets: v.nodes.map((node) => node.target.join(" ")),
+  }));
+  const text = (cell) => cell.textContent.trim();
+  const tables = [...document.querySelectorAll("table")].map((table) => {
+    const headers = [...table.querySelectorAll("thead th")];
+    const columns = headers.map((th, index) => ({
+      header: text(th),
+      cells: [...table.querySelectorAll("tbody tr")]
+        .map((row) => row.children[index])
+        .filter(Boolean)
+        .map((cell) => [text(cell), getComputedStyle(cell).textAlign]),
+    }));
+    return {
+      caption: table.caption ? text(table.caption) : "",
+      headers: [...table.querySelectorAll("th")].map(
+        (th) => text(th) || th.getAttribute("aria-label") || ""),
+      columns,
+    };
+  });
+  const statement = !!document.querySelector('footer a[href$="accessibility.html"]');
+  return { violations, tables, figures, statement, version: axe.version };
+};
+
+window.pmfOverflow = () => {
+  const root = document.documentElement, width = root.clientWidth;
+  const clipped = (el) => {
+    for (let up = el.parentElement; up; up = up.parentElement) {
+      if (getComputedStyle(up).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  const culprits = root.scrollWidth <= width ? [] : [...document.body.querySelectorAll("*")]
+    .filter((el) => el.getBoundingClientRect().right > width + 0.5 && !clipped(el))
+    .map((el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+      + (el.classList.length ? "." + [...el.classList].join(".") : ""));
+  const cut = [...document.querySelectorAll("caption")]
+    .filter((caption) => caption.getBoundingClientRect().right > width + 0.5)
+    .map((caption) => `caption "${caption.textContent.trim().slice(0, 50)}"`);
+  return { scrollWidth: root.scrollWidth, width, culprits: [...culprits.slice(0, 5), ...cut] };
+};
+
+window.pmfFocus = () => {
+  const el = document.activeElement, style = getComputedStyle(el), box = el.getBoundingClientRect();
+  const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2
+    && !/rgba\\(.*, 0\\)|transparent/.test(style.outlineColor);
+  return {
+    element: el === document.body ? "body" : el.outerHTML.slice(0, 80),
+    id: el.id, className: typeof el.className === "string" ? el.className : "",
+    indicator: outline || style.boxShadow !== "none",
+    onScreen: box.width > 0 && box.height > 0 && box.right > 0 && box.bottom > 0
+      && box.left < innerWidth && box.top < innerHeight,
+  };
+};
+"""
+
+
+# --- what a visit records --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One axe-core rule a page breaks, and where."""
+
+    rule: str
+    impact: str
+    tags: tuple[str, ...]
+    help: str
+    targets: tuple[str, ...]
+
+    @property
+    def blocking(self) -> bool:
+        """A WCAG 2.x A/AA rule, or any rule (best practice too) at serious or critical."""
+        return bool(WCAG_TAGS & set(self.tags)) or self.impact in BLOCKING_IMPACTS
+
+    def describe(self) -> str:
+        standard = ", ".join(t for t in self.tags if t in AXE_TAGS)
+        nodes = "".join(f"\n      {target}" for target in self.targets[:8])
+        more = f"\n      ... and {len(self.targets) - 8} more" if len(self.targets) > 8 else ""
+        return f"    {self.rule} ({self.impact}; {standard}): {self.help}{nodes}{more}"
+
+
+@dataclass(frozen=True)
+class Audit:
+    """What one visit to a page found: axe-core's violations, tables, and reflow by width."""
+
+    path: str
+    violations: tuple[Violation, ...]
+    tables: tuple[dict[str, Any], ...]
+    figures: tuple[dict[str, Any], ...]
+    """Each chart's alt text, and the table of its numbers (caption) in a collapsed details."""
+    links_statement: bool
+    overflow: dict[int, dict[str, Any]]
+    axe_version: str
+
+    @property
+    def blocking(self) -> list[Violation]:
+        return [v for v in self.violations if v.blocking]
+
+
+def report(audits: Sequence[Audit], blocking: bool = True) -> str:
+    """Page, then rule, impact and the nodes that break it: readable in a failed test."""
+    lines = []
+    for audit in audits:
+        found = [v for v in audit.violations if v.blocking == blocking]
+        if found:
+            lines += [audit.path, *(v.describe() for v in found)]
+    return "\n".join(lines)
+
+
+# --- serving and visiting the site -----------------------------------------------------------
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base's name)
+        """Requests are not worth a line each in the test output."""
+
+
+def audit_pages(context: BrowserContext, base: str, paths: Sequence[str]) -> list[Audit]:
+    """Visit each page once and record everything the tests judge: axe-core's violations with
+    every ``details`` opened, the tables, then reflow at each narrow width."""
+    tab = context.new_page()
+    try:
+        return [_audit(tab, base, path) for path in paths]
+    finally:
+        tab.close()
+
+
+def _audit(tab: Page, base: str, path: str) -> Audit:
+    tab.set_viewport_size(DESKTOP)
+    tab.goto(base + path)
+    found = tab.evaluate("args => pmfAudit(args)", AUDIT_OPTIONS)
+    overflow = {}
+    for width in NARROW:
+        tab.set_viewport_size({"width": width, "height": 800})
+        overflow[width] = tab.evaluate("() => pmfOverflow()")
+    return Audit(
+        path=path,
+        violations=tuple(
+            Violation(v["rule"], v["impact"], tuple(v["tags"]), v["help"], tuple(v["targets"]))
+            for v in found["violations"]
+        ),
+        tables=tuple(found["tables"]),
+        figures=tuple(found["figures"]),
+        links_statement=found["statement"],
+        overflow=overflow,
+        axe_version=found["version"],
+    )
+
+
+# --- fixtures --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Site:
+    """The shipped data's 2025/26 Q2 as published with the built-in engine."""
+
+    data: Dataset
+    root: Path
+    publication: publish.Publication
+
+
+@pytest.fixture(scope="session")
+def site(shipped_reports: Path, tmp_path_factory: pytest.TempPathFactory) -> Site:
+    data = load(SHIPPED_DATA)
+    root = tmp_path_factory.mktemp("accessible") / "_site"
+    publication = publish.publish_quarter(
+        data, QUARTER, reports_dir=shipped_reports, site_dir=root, engine="builtin"
+    )
+    return Site(data, root, publication)
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Site) -> Iterator[str]:
+    """The site over HTTP on an ephemeral port of 127.0.0.1, as a web server would serve it."""
+    handler = functools.partial(_QuietHandler, directory=str(site.root))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for the whole module (Debian's: no browser is downloaded)."""
+    if not CHROMIUM.is_file():
+        pytest.skip(
+            f"Chromium not found at {CHROMIUM}: install Debian's chromium package (.ci/run does)"
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context(viewport=DESKTOP, locale="en-GB")
+    context.set_default_timeout(30_000)
+    context.add_init_script(script=AXE_SCRIPT + AUDIT_SCRIPT)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+def site_pages(root: Path) -> list[str]:
+    """Every page of the quarter, every front page, and a search with results."""
+    quarter = sorted(p.relative_to(root).as_posix() for p in (root / SLUG).glob("*.html"))
+    return [*quarter, f"{SLUG}/{SEARCHED}", *(f"{name}.html" for name in FRONT_PAGES), SEARCHED]
+
+
+@pytest.fixture(scope="module")
+def audits(site: Site, context: BrowserContext, base_url: str) -> list[Audit]:
+    """Every page visited once; the full axe-core report is kept as a test artefact."""
+    audits = audit_pages(context, base_url, site_pages(site.root))
+    ARTIFACTS.mkdir(exist_ok=True)
+    version = audits[0].axe_version
+    (ARTIFACTS / "axe-report.txt").write_text(
+        f"axe-core {version}, tags {', '.join(AXE_TAGS)}: {len(audits)} pages, {SLUG}'s "
+        "and the front pages\n\n"
+        f"Failing (WCAG A/AA, or serious/critical):\n{report(audits) or '  none'}\n\n"
+        f"Reported only (best practice, moderate/minor):\n"
+        f"{report(audits, blocking=False) or '  none'}\n",
+        "utf-8",
+    )
+    return audits
+
+
+# --- the tests -------------------------------------------------------------------------------
+
+
+def test_every_page_passes_axe_core(site: Site, audits: list[Audit]) -> None:
+    expected = set(site_pages(site.root))
+    assert {a.path for a in audits} == expected and len(expected) > 60
+    failing = [a for a in audits if a.blocking]
+    assert not failing, f"{len(failing)} pages fail axe-core:\n{report(failing)}"
+    advisory = report(audits, blocking=False)
+    if advisory:
+        warnings.warn(f"axe-core best-practice findings:\n{advisory}", stacklevel=1)
+
+
+def test_the_check_bites_on_an_inaccessible_page(
+    site: Site, context: BrowserContext, base_url: str
+) -> None:
+    """A real page spoiled two ways is failed by the same check as every page above."""
+    real = (site.root / SLUG / "overview.html").read_text("utf-8")
+    spoiled = real.replace(
+        '<div class="page-body">',
+        '<div class="page-body"><img src="figures/none.png">'
+        '<p style="color: #c8c8c8">Pale grey words on white.</p>',
+        1,
+    )
+    assert spoiled != real
+    path = f"{SLUG}/inaccessible.html"
+    context.route(
+        base_url + path, lambda route: route.fulfill(body=spoiled, content_type="text/html")
+    )
+    try:
+        (audit,) = audit_pages(context, base_url, [path])
+    finally:
+        context.unroute(base_url + path)
+    assert {"image-alt", "color-contrast"} <= {v.rule for v in audit.blocking}, report([audit])
+
+
+@pytest.mark.parametrize("width", NARROW)
+def test_no_page_scrolls_sideways_when_narrow(audits: list[Audit], width: int) -> None:
+    """WCAG 1.4.10: content reflows at 320 CSS px (400% zoom) and on a 360 px phone; only a
+    wide table scrolls, inside its own region, and its caption stays within the screen."""
+    wide = [
+        f"{a.path}: {found['scrollWidth']} px wide in {found['width']} "
+        f"({', '.join(found['culprits'])})"
+        for a in audits
+        if (found := a.overflow[width])["scrollWidth"] > found["width"] or found["culprits"]
+    ]
+    assert not wide, "\n".join(wide)
+
+
+def _sample_pages(site: Site) -> dict[str, str]:
+    """A priority page and a KPI page with a chart: what the screenshots show."""
+    priority = site.data.priorities.iloc[0]["priority_id"]
+    kpi = site.data.priority_kpis(priority).iloc[0]["kpi_id"]
+    return {"priority": f"{SLUG}/priority-{priority}.html", "kpi": f"{SLUG}/kpi-{kpi}.html"}
+
+
+def test_phone_width_screenshots(site: Site, context: BrowserContext, base_url: str) -> None:
+    """Kept in test-artifacts/ for a person to look at: tables scroll, nothing is cut off."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab = context.new_page()
+    try:
+        tab.set_viewport_size({"width": 360, "height": 780})
+        for path in _sample_pages(site).values():
+            tab.goto(base_url + path)
+            shot = ARTIFACTS / f"360px-{Path(path).stem}.png"
+            tab.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 10_000
+            width = tab.evaluate("() => document.documentElement.scrollWidth")
+            assert width <= tab.evaluate("() => innerWidth"), path
+    finally:
+        tab.close()
+
+
+def test_keyboard_focus_is_always_visible(
+    site: Site, context: BrowserContext, base_url: str
+) -> None:
+    """Tab first reaches the skip link, which appears; every element tabbed to shows focus."""
+    tab = context.new_page()
+    try:
+        tab.goto(base_url + _sample_pages(site)["kpi"])
+        tab.keyboard.press("Tab")
+        first = tab.evaluate("() => pmfFocus()")
+        assert "skip-link" in first["className"], first
+        assert first["onScreen"] and first["indicator"], first
+        hidden = []
+        for _ in range(150):
+            tab.keyboard.press("Tab")
+            focus = tab.evaluate("() => pmfFocus()")
+            if focus["element"] == "body" or "skip-link" in focus["className"]:
+                break
+            if not (focus["indicator"] and focus["onScreen"]):
+                hidden.append(focus["element"])
+        assert not hidden, "focus not visible on:\n" + "\n".join(hidden)
+        tab.goto(base_url + _sample_pages(site)["kpi"])
+        tab.keyboard.press("Tab")
+        tab.keyboard.press("Enter")
+        assert tab.evaluate("() => document.activeElement.id") == "main"
+    finally:
+        tab.close()
+
+
+def _is_number(text: str) -> bool:
+    return bool(NUMBER.match(text.replace("\u2009", "").strip()))
+
+
+def _numeric_columns(table: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Columns whose every filled cell is a number (placeholders such as – aside)."""
+    for column in table["columns"]:
+        filled = [text for text, _ in column["cells"] if text.lower() not in PLACEHOLDERS]
+        years = all(YEAR.match(text) for text in filled)  # labels, such as a period
+        if filled and not years and all(_is_number(text) for text in filled):
+            yield column
+
+
+def _symbol_only(text: str) -> bool:
+    """A status or SPC cell that is a symbol (✔, ▲, ↑, ~) with no words to say what it means."""
+    symbols = any(unicodedata.category(c) in ("So", "Sm") for c in text)
+    return symbols and not _is_number(text) and not re.search(r"[^\W\d_]{3,}", text)
+
+
+def _table_problems(path: str, table: dict[str, Any]) -> Iterator[str]:
+    where = f"{path}: table {table['caption'] or '(no caption)'!r}"
+    if not table["caption"]:
+        yield f"{where}: no caption"
+    if not table["headers"]:
+        yield f"{where}: no header cells"
+    if "" in table["headers"]:
+        yield f"{where}: an empty header cell"
+    for column in _numeric_columns(table):
+        if any(align != "right" for _, align in column["cells"]):
+            yield f"{where}: numbers in {column['header']!r} are not right-aligned"
+    for column in table["columns"]:
+        for text, _ in column["cells"]:
+            if _symbol_only(text):
+                yield f"{where}: {text!r} in {column['header']!r} is a symbol without words"
+
+
+def test_tables_have_captions_headers_and_right_aligned_numbers(audits: list[Audit]) -> None:
+    """Every table a screen reader can follow, figures comparable down a column, statuses in
+    words; and the summary tables' Latest column (the check is not vacuous)."""
+    problems = [p for a in audits for table in a.tables for p in _table_problems(a.path, table)]
+    assert not problems, "\n".join(problems)
+    latest = [
+        column
+        for audit in audits
+        if "/priority-" in audit.path
+        for table in audit.tables
+        for column in table["columns"]
+        if column["header"] == "Latest"
+    ]
+    assert latest and all(align == "right" for c in latest for _, align in c["cells"])
+
+
+def test_charts_are_described_from_the_data_with_their_numbers_beside_them(
+    audits: list[Audit],
+) -> None:
+    """Each chart's alt text gives figures, and a collapsed table of its numbers follows it."""
+    charts = [(a.path, figure) for a in audits for figure in a.figures]
+    assert len(charts) > 100
+    problems = [
+        f"{path}: {figure}"
+        for path, figure in charts
+        if not re.search(r"\d", figure["alt"]) or not figure["collapsed"] or not figure["table"]
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def test_every_page_links_to_the_accessibility_statement(audits: list[Audit]) -> None:
+    assert not [a.path for a in audits if not a.links_statement]
+
+
+def test_accessibility_statement_says_what_was_tested(site: Site) -> None:
+    """The regulations require a statement; it must describe these tests and their limits."""
+    text = " ".join((site.root / "accessibility.html").read_text("utf-8").split())
+    tested = ("axe-core", "WCAG", "2.2", "level AA", "Chromium", "360 pixels", "400%", "PDF/UA-1")
+    assert [claim for claim in tested if claim not in text] == []
+    untested = text[text.index("What we have not tested") :]
+    assert "screen readers" in untested and "Chromium only" in untested
+
+
+def test_booklets_are_tagged_pdf_ua_in_reading_order(site: Site) -> None:
+    """Title, language and the tagged flag are checked in test_publish.py; this adds the
+    structure tree, the PDF/UA-1 claim, the title shown in the window, and page 1's order."""
+    plan = site.data.plan
+    assert len(site.publication.booklets) == len(site.data.priorities) + 1
+    for path in site.publication.booklets:
+        reader = PdfReader(path)
+        root = reader.trailer["/Root"]
+        xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+        assert "/StructTreeRoot" in root, path.name
+        assert "<pdfuaid:part>1</pdfuaid:part>" in xmp, path.name
+        assert root["/ViewerPreferences"]["/DisplayDocTitle"], path.name
+        lines = [" ".join(line.split()) for line in reader.pages[0].extract_text().splitlines()]
+        order = [
+            lines.index(plan.council),
+            lines.index(plan.plan_title),
+            next(n for n, line in enumerate(lines) if line.startswith("Quarter ")),
+        ]
+        assert order == sorted(order), f"{path.name}: page 1 reads {lines[:12]}"
