@@ -283,13 +283,20 @@ class Report:
         series = series[series["period_end"] <= self.quarter.end_time]
         return series.assign(period_label=[format_period(p) for p in series["period"]])
 
-    def _chart(self, chart: charts.Chart, caption: str, decimals: int) -> str:
-        """The figure, its caption and alt text, and the numbers behind it (website only)."""
+    def _chart(self, chart: charts.Chart, caption: str, row: pd.Series) -> str:
+        """The figure, its caption and alt text, and the numbers behind it with their units
+        (website only; the CSV keeps the bare numbers for spreadsheets)."""
         png, csv = chart.save(self.figures)
         shown = chart.data.copy()
         numbers = [c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c])]
+        fmt = {"unit": row["unit"], "decimals": int(row["decimals"]), "rate_per": row["rate_per"]}
         for column in numbers:
-            shown[column] = [f"{x:,.{decimals}f}" if pd.notna(x) else "–" for x in shown[column]]
+            shown[column] = [
+                v.format_value(x, **fmt) if pd.notna(x) else "–" for x in shown[column]
+            ]
+        headers = {c: str(c)[:1].upper() + str(c)[1:].replace("_", " ") for c in shown.columns}
+        shown = shown.rename(columns=headers)
+        numbers = [headers[c] for c in numbers]
         table = md.table(shown, f"The numbers behind the chart: {caption}", right=numbers)
         return "\n\n".join(
             [
@@ -327,7 +334,7 @@ class Report:
             row["name"],
         )
         span = f"{history['period_label'].iloc[0]} to {history['period_label'].iloc[-1]}"
-        return self._chart(chart, f"{row['name']}, {span}", int(row["decimals"]))
+        return self._chart(chart, f"{row['name']}, {span}", row)
 
     def _spc(self, kpi_id: str) -> str:
         row = self.assessment.loc[kpi_id]
@@ -356,7 +363,7 @@ class Report:
             [
                 "### Statistical process control",
                 f"{summary}{trial}",
-                self._chart(chart, f"{row['name']}: XmR chart", int(row["decimals"])),
+                self._chart(chart, f"{row['name']}: XmR chart", row),
             ]
         )
 
@@ -382,9 +389,7 @@ class Report:
         return "\n\n".join(
             [
                 "### Benchmarks",
-                self._chart(
-                    chart, f"{row['name']} compared, {row['period']}", int(row["decimals"])
-                ),
+                self._chart(chart, f"{row['name']} compared, {row['period']}", row),
             ]
         )
 
