@@ -252,7 +252,8 @@ _TABLE = {
     "spc_variation": "SPC",
     "spc_assurance": "Assurance",
 }
-_KINDS = {
+JUDGEMENT_KINDS = {
+    # Which vocabulary each judgement column takes its words and symbols from.
     "status": "status",
     "direction_previous": "direction",
     "direction_year": "direction",
@@ -267,7 +268,7 @@ _KINDS = {
 def status_table(assessment: pd.DataFrame) -> str:
     """The judgements as a plain text table, each verdict with its symbol and words."""
     shown = assessment[list(_TABLE)].copy()
-    for column, kind in _KINDS.items():
+    for column, kind in JUDGEMENT_KINDS.items():
         shown[column] = [
             v.text(kind, value, polarity)
             for value, polarity in zip(shown[column], assessment["polarity"], strict=True)

@@ -19,23 +19,12 @@ from IPython.display import display
 from . import charts, narrative, spc
 from . import markdown as md
 from . import vocabulary as v
-from .assessment import assess, exceptions
+from .assessment import JUDGEMENT_KINDS, assess, exceptions
 from .dataset import Dataset, load
 from .periods import PERIODS_PER_YEAR, format_period, parse_quarter, quarter_label
 
 RECENT_YEARS = 3
 """How many years of history the trend chart on a priority page shows."""
-
-JUDGEMENT_KINDS = {
-    "status": "status",
-    "direction_previous": "direction",
-    "direction_year": "direction",
-    "benchmark_england": "benchmark",
-    "benchmark_region": "benchmark",
-    "benchmark_neighbours": "benchmark",
-    "spc_variation": "variation",
-    "spc_assurance": "assurance",
-}
 
 
 def show(markdown: str, **pmf: str) -> None:
