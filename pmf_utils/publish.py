@@ -424,9 +424,8 @@ def _write_booklets(
     for ambition in report.of("ambition"):
         whole.append(part(ambition, 1))
         for priority in report.of("priority", ambition.id):
-            # Each priority page carries its KPIs' charts, judgements and commentary; the KPI
-            # pages' full histories stay in the priority booklets, keeping this one readable.
             whole.append(part(priority, 2))
+            whole.extend(part(kpi, 3) for kpi in report.of("kpi", priority.id))
     whole.append(part(dictionary, 1, "Appendix: data dictionary"))
     written = [
         (
@@ -436,7 +435,7 @@ def _write_booklets(
                 front("Whole plan", "Delivery report", stamp["plan"], 2),
                 whole,
             ),
-            "Whole plan: every ambition and priority, with each measure's summary",
+            "Whole plan: every ambition, priority and measure",
         )
     ]
     ambitions = {a.id: a for a in report.of("ambition")}
