@@ -32,7 +32,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -187,17 +186,10 @@ def read_report(data: Dataset, quarter: pd.Period, folder: Path) -> Report:
 
 
 def code_version() -> str:
-    """The package version, and the git commit when run from a checkout."""
-    version = f"pmf-utils {metadata.version('pmf-utils')}"
-    with contextlib.suppress(OSError):
-        git = subprocess.run(
-            ["git", "-C", str(PROJECT_DIR), "describe", "--always", "--dirty", "--abbrev=10"],
-            capture_output=True,
-            text=True,
-        )
-        if git.returncode == 0 and git.stdout.strip():
-            version += f" (git {git.stdout.strip()})"
-    return version
+    """The code version as the footers print it; the runner's stamp is the one source."""
+    from .runner import code_version as stamp
+
+    return f"pmf-utils {stamp()}"
 
 
 def publish_quarter(
