@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from .narrative_files import check_narrative
 from .periods import PeriodError, format_period, parse_period
+from .problems import Problem, read_text, sort_problems
 from .schema import (
     ID_PATTERN,
     KPI_ID_PATTERN,
@@ -30,19 +32,6 @@ from .schema import (
 )
 
 Row = dict[str, str]
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One problem in one place of one file."""
-
-    file: str
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.column}: {self.message}"
 
 
 @dataclass
@@ -59,50 +48,9 @@ class Table:
         return Problem(str(self.path), line, column, message)
 
 
-class DataError(Exception):
-    """The data folder has problems; ``problems`` lists every one of them."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = sort_problems(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
-
-
-def sort_problems(problems: list[Problem]) -> list[Problem]:
-    """Files in the order they are read (plan first, figures last), then by line."""
-    names = list(SPECS)
-
-    def order(problem: Problem) -> tuple[int, int]:
-        name = Path(problem.file).name
-        return (names.index(name) if name in names else -1, problem.line)
-
-    return sorted(problems, key=order)
-
-
-def _decode(path: Path, problems: list[Problem]) -> str | None:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        problems.append(Problem(str(path), 1, "-", f"cannot read the file: {error.strerror}"))
-        return None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        byte = raw[error.start]
-        problems.append(
-            Problem(
-                str(path),
-                line,
-                "-",
-                f"not UTF-8 text (byte 0x{byte:02x}); save the file as 'CSV UTF-8'",
-            )
-        )
-        return None
-
-
 def read_table(path: Path, spec: FileSpec, problems: list[Problem]) -> Table | None:
     """Read one CSV file as text, noting unreadable files, bad headers and bad cells."""
-    text = _decode(path, problems)
+    text = read_text(path, problems, "save the file as 'CSV UTF-8'")
     if text is None:
         return None
     if not text.strip():
@@ -213,7 +161,22 @@ def _check_duplicates(table: Table) -> list[Problem]:
     # plan.csv repeats some fields on purpose; periods are compared once parsed.
     if table.spec.name == "plan.csv" or "period" in key or not set(key) <= set(table.columns):
         return []
-    return _duplicates(table, [tuple(row[k] for k in key) for row in table.rows])
+    return _duplicates(table, [_key(table.spec, row) for row in table.rows])
+
+
+def _key(spec: FileSpec, row: Row) -> tuple | None:
+    """A row's key as the report reads it: a year written 2025/26 or 2025-26 is one year.
+    ``None`` (not comparable) when a year cannot be read; that cell is reported already."""
+    parts = []
+    for name in spec.key:
+        if spec.column(name).kind == "year":
+            try:
+                parts.append(parse_period(row[name], "annual-financial"))
+            except PeriodError:
+                return None
+        else:
+            parts.append(row[name])
+    return tuple(parts)
 
 
 def _duplicates(table: Table, keys: list[tuple | None]) -> list[Problem]:
@@ -255,6 +218,13 @@ def read_all(data_dir: Path) -> tuple[dict[str, Table], list[Problem]]:
         if table is not None:
             tables[name] = table
     problems.extend(_cross_checks(tables))
+    problems.extend(
+        Problem(str(table.path), 2, "-", "the file has a header but no rows; add at least one")
+        for name, table in tables.items()
+        if not table.rows and SPECS[name].required
+    )
+    priorities = _ids(tables, "priorities.csv", "priority_id")
+    problems.extend(check_narrative(data_dir, priorities, _ids(tables, "kpis.csv", "kpi_id")))
     return tables, sort_problems(problems)
 
 
