@@ -2,7 +2,8 @@
 
 Each subcommand is a thin shell over a tested function of the package, so the command line,
 the notebooks and the tests all run the same code. Exit status: 0 success, 1 a run or build
-failed, 2 the input was wrong (bad data, bad arguments).
+failed (or another run holds the project), 2 the input was wrong (bad data, bad arguments),
+130 interrupted.
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ from collections.abc import Callable, Sequence
 
 from .dataset import DataError, find_data_dir, load, validate
 from .periods import PeriodError, parse_quarter, quarter_label
+from .runlock import terminate_as_interrupt
 
 INPUT_ERROR = 2
+INTERRUPTED = 130
+"""Ctrl-C or SIGTERM, as shells report a process stopped by SIGINT."""
 
 
 def quarter_arg(text: str):
@@ -119,8 +123,13 @@ def _publish_options(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    terminate_as_interrupt()
     try:
         return args.handler(args)
+    except KeyboardInterrupt as error:
+        # One line, no traceback: the publisher's message says what became of the site.
+        print(str(error) or "Interrupted: nothing was published.", file=sys.stderr)
+        return INTERRUPTED
     except DataError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
+
+from tests.browser import chromium
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED_DATA = REPO / "data"
@@ -48,3 +52,10 @@ def shipped_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
             )
             assert result.ok, result.summary()
     return reports
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium per test module (Debian's; see ``tests/browser.py``)."""
+    with chromium() as launched:
+        yield launched
