@@ -118,8 +118,9 @@ def _validation(unit: str, decimals: int) -> DataValidation:
         rule = DataValidation(type=kind, operator="between", formula1="-1E+15", formula2="1E+15")
     rule.error = f"Enter {words}, or leave it blank and choose 'suppressed' as the flag."
     rule.errorTitle = "Not a figure for this KPI"
-    rule.prompt = f"Enter {words}" + (f", to {decimals} decimal places" if decimals else "")
-    rule.showErrorMessage = rule.showInputMessage = True
+    places = f", to {decimals} decimal place{'s' * (decimals > 1)}" if decimals else ""
+    rule.prompt = f"Enter {words}{places}"
+    rule.showErrorMessage = rule.showInputMessage = rule.allow_blank = True
     return rule
 
 
