@@ -349,3 +349,28 @@ def test_mapping_syntax() -> None:
     assert Mapping.parse("93088:Male:18+ yrs=LAH06") == Mapping("93088", "LAH06", "Male", "18+ yrs")
     with pytest.raises(ValueError, match="is not INDICATOR_ID=KPI_ID"):
         Mapping.parse("LAH06")
+
+
+def test_ambiguous_or_missing_rows_are_named(data_copy: Path, tmp_path: Path, capsys) -> None:
+    rows = [
+        classic_row(Y6, WALSALL, "Walsall", "2024/25", "44.9", sex="Male"),
+        classic_row(Y6, WALSALL, "Walsall", "2024/25", "35.1", sex="Female"),
+        classic_row(MMR, ENGLAND, "England", "2024/25", "83.7", parent=""),
+    ]
+    download = write_csv(tmp_path / "sexes.csv", CLASSIC.format(parent="Region"), rows)
+    neighbours = tmp_path / "neighbours.txt"
+    neighbours.write_text("# CIPFA\nE08000031\nWolverhampton\n")
+    args = ("--neighbours", str(neighbours))
+    assert run_import(data_copy, download, f"{Y6}=LAH01", f"{MMR}=LAH05", extra=args) == 2
+    err = capsys.readouterr().err
+    assert f"{neighbours}:3: -: 'Wolverhampton' is not an area code" in err
+    neighbours.write_text("area\nE08000031\n")
+    assert run_import(data_copy, download, f"{Y6}=LAH01", f"{MMR}=LAH05", extra=args) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"{download}: neighbour E08000031 is not in the file",
+        f"{download}: indicator {Y6}: rows for several sexes (Female, Male): name one in the "
+        "mapping",
+        f"{download}: indicator {MMR}: no rows for area {WALSALL}",
+        "3 problem(s); nothing was changed.",
+    ]

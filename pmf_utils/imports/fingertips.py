@@ -20,6 +20,7 @@ categories are left out unless a mapping names them.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -130,7 +131,7 @@ def read_rows(path: Path) -> tuple[dict[str, str], list[_Row]]:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise ImportFailed([str(Problem(str(path), 1, "-", f"cannot read: {error}"))]) from None
-    reader = csv.reader(text.splitlines(keepends=True))
+    reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, [])
     columns = _layout(path, header)
     rows = []
@@ -190,7 +191,7 @@ def _one(values: Iterable[str], wanted: str, default: str | None, what: str) -> 
         return found[0]
     if default in found:
         return default
-    raise ValueError(f"rows for several {what}s ({', '.join(found)}): name one in the mapping")
+    raise ValueError(f"rows for several {what} ({', '.join(found)}): name one in the mapping")
 
 
 def _select(source: _Source, mapping: Mapping, area: str) -> list[_Row]:
@@ -204,20 +205,19 @@ def _select(source: _Source, mapping: Mapping, area: str) -> list[_Row]:
     else:
         rows = [r for r in rows if not r["category_type"] and not r["category"]]
     council = [r for r in rows if r["area_code"] == area]
+    where = f"{source.path}: indicator {mapping.indicator}"
     try:
-        sex = _one((r["sex"] for r in council), mapping.sex, "Persons", "sex")
+        if not council:
+            raise ValueError(f"no rows for area {area} {mapping.category}".rstrip())
+        sex = _one((r["sex"] for r in council), mapping.sex, "Persons", "sexes")
         council = [r for r in council if r["sex"] == sex]
-        age = _one((r["age"] for r in council), mapping.age, None, "age")
+        age = _one((r["age"] for r in council), mapping.age, None, "ages")
+        chosen = [r for r in rows if r["sex"] == sex and r["age"] == age]
+        if not any(r["area_code"] == area for r in chosen):
+            raise ValueError(f"no rows for area {area} ({', '.join(filter(None, (sex, age)))})")
     except ValueError as error:
-        source.problems.append(f"{source.path}: indicator {mapping.indicator}: {error}")
+        source.problems.append(f"{where}: {error}")
         return []
-    chosen = [r for r in rows if r["sex"] == sex and r["age"] == age]
-    if not any(r["area_code"] == area for r in chosen):
-        what = ", ".join(filter(None, (sex, age, mapping.category)))
-        source.problems.append(
-            f"{source.path}: indicator {mapping.indicator}: no rows for area {area}"
-            + (f" ({what})" if what else "")
-        )
     return chosen
 
 
@@ -321,5 +321,5 @@ def read(
         elif area in areas:
             updates += _updates(source, mapping, area, kpis.loc[mapping.kpi_id], list(neighbours))
     if source.problems:
-        raise ImportFailed(source.problems)
+        raise ImportFailed(list(dict.fromkeys(source.problems)))
     return sorted(updates, key=lambda u: (u.file != "observations.csv", u.kpi_id, u.period))

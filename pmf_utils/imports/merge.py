@@ -124,7 +124,7 @@ class _CsvFile:
 
     def __init__(self, name: str, text: str, frequencies: dict[str, str]):
         self.name = name
-        lines = text.splitlines(keepends=True)
+        lines = list(io.StringIO(text, newline=""))  # keeps each line's own ending
         self.newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
         reader = csv.reader(lines)
         self.header = [h.strip().lstrip("\ufeff") for h in next(reader)]
