@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -16,7 +15,7 @@ from pmf_utils.imports.fingertips import Mapping
 from pmf_utils.imports.period_labels import map_label
 from pmf_utils.periods import PeriodError, format_period, parse_quarter
 
-from .conftest import SHIPPED_DATA
+from .conftest import snapshot
 
 WALSALL, REGION, ENGLAND = "E08000030", "E12000005", "E92000001"
 NEIGHBOURS = {"E08000031": "Wolverhampton", "E08000028": "Sandwell", "E08000027": "Dudley"}
@@ -33,6 +32,7 @@ NEXT = (
 )
 Y6 = "20602"  # Year 6 overweight (including obesity), academic years -> LAH01
 MMR = "30311"  # MMR two doses at five, financial years -> LAH05
+FIGURES = ["value", "numerator", "denominator", "ci_lower", "ci_upper"]
 
 
 def classic_row(indicator, code, name, period, value, *, parent=REGION, sex="Persons", **extra):
@@ -111,17 +111,6 @@ def classic_download(folder: Path, parent: str = "Regions (statistical)") -> Pat
     return write_csv(folder / "fingertips.csv", CLASSIC.format(parent=parent), rows)
 
 
-@pytest.fixture
-def data_copy(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(SHIPPED_DATA, tmp_path / "data"))
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
-    }
-
-
 def neighbours_file(folder: Path) -> Path:
     path = folder / "neighbours.csv"
     path.write_text("area_code,name\n" + "".join(f"{c},{n}\n" for c, n in NEIGHBOURS.items()))
@@ -159,13 +148,7 @@ def test_classic_download_feeds_the_judgements(data_copy: Path, tmp_path: Path, 
     assert "Wrote" in out
 
     new = row(data_copy, "LAH01", "2024/25")
-    assert new[["value", "numerator", "denominator", "ci_lower", "ci_upper"]].tolist() == [
-        "40",
-        "1544",
-        "3860",
-        "37.05",
-        "43.51",
-    ]
+    assert new[FIGURES].tolist() == ["40", "1544", "3860", "37.05", "43.51"]
     assert new[["england", "region", "neighbours", "flag"]].tolist() == ["42.5", "36", "41.33", ""]
     assert new["note"] == "Data quality note"
     revised = row(data_copy, "LAH01", "2023/24")
@@ -256,13 +239,7 @@ def test_newer_layout(data_copy: Path, tmp_path: Path, capsys) -> None:
     download = write_csv(tmp_path / "next.csv", NEXT, rows)
     assert run_import(data_copy, download, "92906=LAH03") == 0, capsys.readouterr()
     new = row(data_copy, "LAH03", "2024/25")
-    assert new[["value", "numerator", "denominator", "ci_lower", "ci_upper"]].tolist() == [
-        "690.4",
-        "2001",
-        "",
-        "660.2",
-        "721.7",
-    ]
+    assert new[FIGURES].tolist() == ["690.4", "2001", "", "660.2", "721.7"]
     assert (new["england"], new["region"]) == ("600", "640.1")
     judged = assess(load(data_copy), parse_quarter("2026/27 Q1")).set_index("kpi_id")
     assert judged.loc["LAH03", "benchmark_england"] == "worse"

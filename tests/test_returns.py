@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from openpyxl import load_workbook
 
 from pmf_utils.assessment import assess
@@ -15,18 +14,9 @@ from pmf_utils.dataset import load
 from pmf_utils.imports.returns import owner_slug
 from pmf_utils.periods import parse_quarter
 
-from .conftest import SHIPPED_DATA
+from .conftest import snapshot
 
 HR, FINANCE = "Human Resources", "Finance"
-
-
-@pytest.fixture
-def data_copy(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(SHIPPED_DATA, tmp_path / "data"))
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def make(data: Path, out: Path, quarter: str, *owners: str) -> dict[str, Path]:
