@@ -114,7 +114,11 @@ def _merge(args: argparse.Namespace, read: Callable) -> int:
         check(data_dir, merge.texts)
         print("Dry run: the result is valid; nothing was written.")
     elif merge.texts:
-        written = write(data_dir, merge)
+        try:
+            written = write(data_dir, merge)
+        except OSError as error:
+            print(f"cannot write the data files: {error}; nothing was changed.", file=sys.stderr)
+            return 1
         print(f"Wrote {', '.join(str(p) for p in written)} (validated).")
     else:
         print("Nothing changed; no file was written.")

@@ -204,7 +204,7 @@ def plan(data_dir: Path, updates: list[Update], frequencies: dict[str, str]) -> 
         if update.file not in files:
             path = data_dir / update.file
             header = ",".join(c.name for c in SPECS[update.file].columns) + "\n"
-            text = path.read_text(encoding="utf-8") if path.exists() else header
+            text = path.read_bytes().decode("utf-8") if path.exists() else header
             files[update.file] = _CsvFile(update.file, text, frequencies)
         table = files[update.file]
         key = (update.kpi_id, update.period, update.area)
@@ -254,24 +254,44 @@ def check(data_dir: Path, texts: dict[str, str]) -> None:
         raise DataError([replace(p, file=p.file.replace(scratch, real, 1)) for p in problems])
 
 
+def _stage(target: Path, data: bytes) -> Path:
+    """Write ``data`` to a temporary file beside ``target``, with the target's permissions."""
+    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    if target.exists():
+        shutil.copymode(target, temp)
+    else:
+        os.chmod(temp, 0o644)
+    return Path(temp)
+
+
 def write(data_dir: Path, merge: Merge) -> list[Path]:
-    """Validate, then replace each changed file atomically; returns the files written."""
+    """Validate, then replace the changed files: all of them or, on an error, none.
+
+    Each file is replaced by renaming a complete copy over it, so no reader ever sees half a
+    file; if a later file cannot be replaced, the ones already replaced are put back.
+    """
     check(data_dir, merge.texts)
-    staged: list[tuple[Path, Path]] = []
+    targets = [data_dir / name for name in merge.texts]
+    originals = {t: t.read_bytes() if t.exists() else None for t in targets}
+    staged: dict[Path, Path] = {}
+    done: list[Path] = []
     try:
-        for name, text in merge.texts.items():
-            target = data_dir / name
-            handle, temp = tempfile.mkstemp(prefix=f".{name}.", dir=data_dir)
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-                out.write(text)
-            if target.exists():
-                shutil.copymode(target, temp)
+        for target in targets:
+            staged[target] = _stage(target, merge.texts[target.name].encode("utf-8"))
+        for target in targets:
+            os.replace(staged[target], target)
+            del staged[target]
+            done.append(target)
+    except OSError:
+        for target in done:
+            if originals[target] is None:
+                target.unlink()
             else:
-                os.chmod(temp, 0o644)
-            staged.append((Path(temp), target))
-        for temp, target in staged:
-            os.replace(temp, target)
+                os.replace(_stage(target, originals[target]), target)
+        raise
     finally:
-        for temp, _ in staged:
+        for temp in staged.values():
             temp.unlink(missing_ok=True)
-    return [target for _, target in staged]
+    return targets
