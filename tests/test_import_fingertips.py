@@ -351,3 +351,13 @@ def test_ambiguous_or_missing_rows_are_named(data_copy: Path, tmp_path: Path, ca
         f"{download}: indicator {MMR}: no rows for area {WALSALL}",
         "3 problem(s); nothing was changed.",
     ]
+
+
+def test_a_pooled_period_is_filed_under_its_last_year_and_noted(
+    data_copy: Path, tmp_path: Path
+) -> None:
+    rows = [classic_row("93748", WALSALL, "Walsall", "2022 - 24", "13.1", Age="18+ yrs")]
+    download = write_csv(tmp_path / "pooled.csv", CLASSIC.format(parent="Region"), rows)
+    assert run_import(data_copy, download, "93748=LAH06") == 0
+    added = row(data_copy, "LAH06", "2024")
+    assert (added["value"], added["note"]) == ("13.1", "Fingertips period 2022 - 24")

@@ -221,7 +221,8 @@ def _select(source: _Source, mapping: Mapping, area: str) -> list[_Row]:
     return chosen
 
 
-def _region_code(source: _Source, council: list[_Row], chosen: list[_Row]) -> str | None:
+def _region_code(council: list[_Row], chosen: list[_Row]) -> str | None:
+    """The council's parent area: its rows' Parent Code, or the newer export's Group rows."""
     parents = {r["parent_code"] for r in council} - {"", ENGLAND}
     if parents:
         return sorted(parents)[0]
@@ -229,10 +230,8 @@ def _region_code(source: _Source, council: list[_Row], chosen: list[_Row]) -> st
     return sorted(groups)[0] if groups else None
 
 
-def _updates(
-    source: _Source, mapping: Mapping, area: str, kpi: pd.Series, neighbours: list[str]
-) -> list[Update]:
-    chosen = _select(source, mapping, area)
+def _by_area(source: _Source, chosen: list[_Row]) -> dict[str, dict[str, _Row]]:
+    """The chosen rows by area code and period label; a repeated pair is a problem."""
     by_area: dict[str, dict[str, _Row]] = {}
     for row in chosen:
         same = by_area.setdefault(row["area_code"], {})
@@ -240,8 +239,27 @@ def _updates(
             first = same[row["period"]].line
             source.problem(row, "-", f"repeats the area and period of line {first}")
         same[row["period"]] = row
+    return by_area
+
+
+def _cells(source: _Source, row: _Row, value: str) -> dict[str, str]:
+    """The council's own figures; a suppressed figure has none of them."""
+    cells = {"value": value}
+    for field, column in (("count", "numerator"), ("denominator", "denominator")):
+        if field in row.cells:
+            cells[column] = source.number(row, field) if value else ""
+    if "ci_lower" in row.cells and "ci_upper" in row.cells:
+        cells["ci_lower"] = source.number(row, "ci_lower") if value else ""
+        cells["ci_upper"] = source.number(row, "ci_upper") if value else ""
+    return cells
+
+
+def _updates(
+    source: _Source, mapping: Mapping, area: str, kpi: pd.Series, neighbours: list[str]
+) -> list[Update]:
+    by_area = _by_area(source, _select(source, mapping, area))
     council = list(by_area.get(area, {}).values())
-    region = _region_code(source, council, chosen)
+    region = _region_code(council, [r for rows in by_area.values() for r in rows.values()])
     updates = []
     for row in council:
         try:
@@ -252,43 +270,33 @@ def _updates(
         value = source.number(row, "value")
         if not value and not row["note"]:
             continue  # no figure and no reason: nothing to record
-        cells = {"value": value}
-        for field, column in (("count", "numerator"), ("denominator", "denominator")):
-            if field in row.cells:
-                cells[column] = source.number(row, field) if value else ""
-        if "ci_lower" in row.cells and "ci_upper" in row.cells:
-            cells["ci_lower"] = source.number(row, "ci_lower") if value else ""
-            cells["ci_upper"] = source.number(row, "ci_upper") if value else ""
+        cells = _cells(source, row, value)
         for column, code in (("england", ENGLAND), ("region", region)):
             other = by_area.get(code, {}).get(row["period"])
             if other is not None:
                 cells[column] = source.number(other, "value")
-        values = [
-            parse_number(source.number(r, "value"))
-            for code in neighbours
-            if (r := by_area.get(code, {}).get(row["period"])) and r["value"]
-        ]
-        if values:
-            cells["neighbours"] = number_text(round(sum(values) / len(values), kpi["decimals"] + 1))
+        others = [by_area.get(code, {}).get(row["period"]) for code in neighbours]
+        figures = {o["area_name"]: source.number(o, "value") for o in others if o is not None}
+        figures = {name: figure for name, figure in figures.items() if figure}
+        if figures:
+            mean = sum(map(float, figures.values())) / len(figures)
+            cells["neighbours"] = number_text(round(mean, kpi["decimals"] + 1))
         note = [row["note"]] + ([f"Fingertips period {row['period']}"] if mapped.rolling else [])
+        flags = frozenset() if value else frozenset({SUPPRESSED})
         updates.append(
             Update(
                 "observations.csv",
                 mapping.kpi_id,
                 mapped.period,
                 cells,
-                add_flags=frozenset() if value else frozenset({SUPPRESSED}),
+                add_flags=flags,
                 append_note="; ".join(filter(None, note)),
             )
         )
-        for code in neighbours:
-            other = by_area.get(code, {}).get(row["period"])
-            if other is not None and other["value"]:
-                cells = {"value": source.number(other, "value")}
-                name = other["area_name"].removeprefix(GROUP_PREFIX)
-                updates.append(
-                    Update("comparators.csv", mapping.kpi_id, mapped.period, cells, area=name)
-                )
+        updates += [
+            Update("comparators.csv", mapping.kpi_id, mapped.period, {"value": figure}, area=name)
+            for name, figure in figures.items()
+        ]
     return updates
 
 
