@@ -25,7 +25,8 @@ from .. import vocabulary as v
 from ..dataset import Dataset
 from ..judgements import target_in_force
 from ..periods import Cadence, PeriodError, format_period, parse_period, quarter_label
-from ..schema import FLAGS, NON_NEGATIVE_UNITS
+from ..schema import FLAGS
+from ..validation import _range_problem as range_problem
 from ..validation import parse_number
 from .merge import SUPPRESSED, ImportFailed, Update, number_text
 
@@ -219,78 +220,96 @@ def _number(cell, kpi: pd.Series) -> tuple[str, str | None]:
         return "", f"'{value}' is not a number"
     if "%" in (cell.number_format or ""):
         value *= 100  # typed as '75%' in Excel, stored as 0.75
-    unit = kpi["unit"]
-    if unit == "percentage" and not 0 <= value <= 100:
-        return "", f"{value:g} is outside 0-100 for a percentage"
-    if unit in NON_NEGATIVE_UNITS and value < 0:
-        return "", f"{value:g} is negative, which a {unit} cannot be"
-    if unit == "count" and not float(value).is_integer():
-        return "", f"{value:g} is not a whole number, which a count must be"
-    return number_text(value), None
+    message = range_problem(kpi["unit"], value)
+    if message is None and kpi["unit"] == "count" and not float(value).is_integer():
+        message = f"{value:g} is not a whole number, which a count must be"
+    return ("", message) if message else (number_text(value), None)
 
 
-def _read_one(path: Path, data: Dataset, seen: dict, problems: list[str]) -> list[Update]:
-    def problem(cell: str, message: str) -> None:
-        problems.append(f"{path}: {SHEET}!{cell}: {message}")
+@dataclass
+class _Returned:
+    """One returned workbook's sheet being read, and where its problems go."""
 
-    try:
-        sheet = load_workbook(path, data_only=True)[SHEET]
-    except KeyError:
-        problems.append(f"{path}: no sheet '{SHEET}': not a return made by pmf returns make")
-        return []
-    except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
-        problems.append(f"{path}: cannot open as an Excel workbook: {error}")
-        return []
-    header = [sheet.cell(HEADER_ROW, c).value for c in range(1, len(COLUMNS) + 1)]
-    if header != [name for name, _ in COLUMNS]:
-        problem(f"A{HEADER_ROW}", "the column headings have changed; use the workbook as sent")
-        return []
-    updates = []
-    for number in range(HEADER_ROW + 1, sheet.max_row + 1):
+    path: Path
+    sheet: object
+    problems: list[str]
 
-        def cell(name: str, number: int = number):
-            return sheet[f"{_LETTER[name]}{number}"]
+    def cell(self, name: str, row: int):
+        return self.sheet[f"{_LETTER[name]}{row}"]
 
-        kpi_id = str(cell("KPI id").value or "").strip()
+    def problem(self, name: str, row: int, message: str) -> None:
+        self.problems.append(f"{self.path}: {SHEET}!{_LETTER[name]}{row}: {message}")
+
+    def update(self, row: int, data: Dataset, seen: dict) -> Update | None:
+        """The figure on one row, every problem with it noted; None when it cannot be read."""
+        kpi_id = str(self.cell("KPI id", row).value or "").strip()
         if not kpi_id:
-            continue
+            return None
         if kpi_id not in data.kpis.index:
-            problem(cell("KPI id").coordinate, f"'{kpi_id}' is not a KPI in kpis.csv")
-            continue
+            self.problem("KPI id", row, f"'{kpi_id}' is not a KPI in kpis.csv")
+            return None
         kpi = data.kpi(kpi_id)
         try:
-            period = parse_period(str(cell("Period").value or ""), kpi["frequency"])
+            period = parse_period(str(self.cell("Period", row).value or ""), kpi["frequency"])
         except PeriodError as error:
-            problem(cell("Period").coordinate, str(error))
-            continue
-        flags = {f.strip() for f in str(cell("Flag").value or "").split(";") if f.strip()}
+            self.problem("Period", row, str(error))
+            return None
+        text = str(self.cell("Flag", row).value or "")
+        flags = {f.strip() for f in text.split(";") if f.strip()}
         for flag in sorted(flags - set(FLAGS)):
-            problem(cell("Flag").coordinate, f"'{flag}' is not one of: {', '.join(FLAGS)}")
-        value, message = ("", None) if cell("Value").value is None else _number(cell("Value"), kpi)
-        if cell("Value").value is None and SUPPRESSED not in flags:
+            self.problem("Flag", row, f"'{flag}' is not one of: {', '.join(FLAGS)}")
+        cell = self.cell("Value", row)
+        value, message = ("", None) if cell.value is None else _number(cell, kpi)
+        if cell.value is None and SUPPRESSED not in flags:
             message = "no figure: enter the value, or choose 'suppressed' and say why in the note"
         elif value and SUPPRESSED in flags:
             message = "a suppressed figure must leave the value blank"
         if message:
-            problem(cell("Value").coordinate, message)
-        where = f"{path}: {SHEET}!{cell('KPI id').coordinate}"
-        if (kpi_id, period) in seen:
-            also = f"{kpi_id} {format_period(period)} is also given at {seen[(kpi_id, period)]}"
-            problem(cell("KPI id").coordinate, also)
-        seen.setdefault((kpi_id, period), where)
-        note = str(cell("Note").value or "").strip()
-        cells = {"value": value, "note": note}
-        updates.append(
-            Update("observations.csv", kpi_id, period, cells, flags=frozenset(flags & set(FLAGS)))
+            self.problem("Value", row, message)
+        key = (kpi_id, period)
+        if key in seen:
+            also = f"{kpi_id} {format_period(period)} is also given at {seen[key]}"
+            self.problem("KPI id", row, also)
+        seen.setdefault(key, f"{self.path}: {SHEET}!{_LETTER['KPI id']}{row}")
+        cells = {"value": value, "note": str(self.cell("Note", row).value or "").strip()}
+        return Update(
+            "observations.csv", kpi_id, period, cells, flags=frozenset(flags & set(FLAGS))
         )
-    return updates
+
+
+def _open(path: Path, problems: list[str]) -> _Returned | None:
+    """The workbook's return sheet, if it is one made by ``make`` and left in shape."""
+    try:
+        sheet = load_workbook(path, data_only=True)[SHEET]
+    except KeyError:
+        problems.append(f"{path}: no sheet '{SHEET}': not a return made by pmf returns make")
+        return None
+    except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
+        problems.append(f"{path}: cannot open as an Excel workbook: {error}")
+        return None
+    header = [sheet.cell(HEADER_ROW, c).value for c in range(1, len(COLUMNS) + 1)]
+    if header != [name for name, _ in COLUMNS]:
+        problems.append(
+            f"{path}: {SHEET}!A{HEADER_ROW}: the column headings have changed; "
+            "use the workbook as sent"
+        )
+        return None
+    return _Returned(path, sheet, problems)
 
 
 def read(paths: list[Path], data: Dataset) -> list[Update]:
     """The figures in returned workbooks, or ``ImportFailed`` listing every located problem."""
     problems: list[str] = []
     seen: dict = {}
-    updates = [u for path in paths for u in _read_one(path, data, seen, problems)]
+    updates = []
+    for path in paths:
+        returned = _open(path, problems)
+        if returned is None:
+            continue
+        for row in range(HEADER_ROW + 1, returned.sheet.max_row + 1):
+            update = returned.update(row, data, seen)
+            if update is not None:
+                updates.append(update)
     if problems:
         raise ImportFailed(problems)
     return updates
