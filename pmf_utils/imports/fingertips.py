@@ -147,7 +147,11 @@ def read_rows(path: Path) -> tuple[dict[str, str], list[_Row]]:
 def read_neighbours(path: Path) -> list[str]:
     """Area codes, the first cell of each line (a header line, blanks and '#' lines skipped)."""
     codes, problems = [], []
-    for line, text in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ImportFailed([str(Problem(str(path), 1, "-", f"cannot read: {error}"))]) from None
+    for line, text in enumerate(lines, start=1):
         cell = text.split(",")[0].strip().strip('"')
         if not cell or cell.startswith("#"):
             continue
