@@ -67,9 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def command(name: str, handler, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
-        sub.add_argument(
-            "--data", metavar="DIR", help="the data folder (default: $PMF_DATA, else ./data)"
-        )
+        data_option(sub)
         sub.set_defaults(handler=handler)
         return sub
 
@@ -111,7 +109,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     render.add_argument("--quarter", type=quarter_arg, help="e.g. 2025/26 Q2 (default: latest)")
     _publish_options(render)
+
+    from .imports.cli import add_commands
+
+    add_commands(commands, data_option)
     return parser
+
+
+def data_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data", metavar="DIR", help="the data folder (default: $PMF_DATA, else ./data)"
+    )
 
 
 def _publish_options(parser: argparse.ArgumentParser) -> None:

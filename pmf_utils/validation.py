@@ -330,7 +330,8 @@ def _check_kpis(table: Table | None) -> list[Problem]:
     return found
 
 
-def _range_problem(unit: str | None, value: float) -> str | None:
+def range_problem(unit: str | None, value: float) -> str | None:
+    """Why a value cannot be in its unit (a percentage over 100, a negative count), or None."""
     if unit == "percentage" and not 0 <= value <= 100:
         return f"{value:g} is outside 0-100 for a percentage"
     if unit in NON_NEGATIVE_UNITS and value < 0:
@@ -356,7 +357,7 @@ def _check_targets(table: Table | None, kpis: dict[str, Row]) -> list[Problem]:
             )
             found.append(table.problem(line, column, message))
         if target is not None:
-            message = _range_problem(unit, target)
+            message = range_problem(unit, target)
             if message:
                 found.append(table.problem(line, "target", message))
     return found
@@ -396,7 +397,7 @@ def _check_observations(table: Table | None, kpis: dict[str, Row]) -> list[Probl
         unit = kpis.get(row.get("kpi_id", ""), {}).get("unit")
         for column in ("value", "ci_lower", "ci_upper", "england", "region", "neighbours"):
             value = _number(row.get(column, ""))
-            message = _range_problem(unit, value) if value is not None else None
+            message = range_problem(unit, value) if value is not None else None
             if message:
                 found.append(table.problem(line, column, message))
         for column in ("numerator", "denominator"):

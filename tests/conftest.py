@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -59,3 +60,14 @@ def browser() -> Iterator[Browser]:
     """One headless Chromium per test module (Debian's; see ``tests/browser.py``)."""
     with chromium() as launched:
         yield launched
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A copy of the shipped data folder for a test to import into."""
+    return Path(shutil.copytree(SHIPPED_DATA, tmp_path / "data"))
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder, byte for byte: to show an import changed nothing."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
