@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: report test lint bench clean
+.PHONY: report test test-fast lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ report: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+## The unit tests only (no kernels, publishing or browser), in well under a minute: for the
+## edit-test loop. `make test` runs everything and is what CI runs.
+test-fast: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/pytest -m "not slow" tests
 
 ## Time a quarter's execution against the naive papermill loop.
 bench: $(STAMP)

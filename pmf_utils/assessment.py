@@ -18,7 +18,7 @@ import pandas as pd
 from . import judgements as j
 from . import spc
 from . import vocabulary as v
-from .dataset import Dataset, load
+from .dataset import Dataset, find_data_dir, load
 from .periods import PERIODS_PER_YEAR, format_period, quarter_label
 
 COLUMNS = (
@@ -280,7 +280,7 @@ def status_table(assessment: pd.DataFrame) -> str:
 
 def status_command(args: argparse.Namespace) -> int:
     """``pmf status``: print every KPI's judgements for a quarter as a table, CSV or JSON."""
-    dataset = load(args.data)
+    dataset = load(find_data_dir(args.data, args.project))
     quarter = args.quarter or dataset.latest_quarter()
     judged = assess(dataset, quarter)
     if args.format == "csv":

@@ -5,6 +5,9 @@ no meaning carried by colour alone (every series has its own line style and mark
 labelled in words at its end; special-cause points have their own marker shapes and a legend
 in words). Each chart function returns a ``Chart``: the figure, its alt text and the numbers
 behind it, so pages can show the numbers as a table and offer them as CSV.
+
+Charts draw on a ``Figure`` of their own and never touch pyplot's global state or backend, so
+importing the package changes nothing for an analyst's own ``plt.show()`` in a notebook.
 """
 
 from __future__ import annotations
@@ -13,16 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
+import pandas as pd
+import seaborn as sns
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
-
-from .vocabulary import BAD, GOOD, NEUTRAL, format_value  # noqa: E402
+from .vocabulary import BAD, GOOD, NEUTRAL, format_value
 
 OKABE_ITO = {
     "blue": "#0072B2",
@@ -63,7 +63,6 @@ class Chart:
         folder.mkdir(parents=True, exist_ok=True)
         png, csv = folder / f"{self.name}.png", folder / f"{self.name}.csv"
         self.figure.savefig(png, dpi=DPI, bbox_inches="tight", metadata={"Software": None})
-        plt.close(self.figure)
         self.data.to_csv(csv, index=False)
         return png, csv
 
@@ -105,7 +104,7 @@ def format_number(value: float, unit: str, decimals: int = 0) -> str:
     return format_value(value, "count" if unit in ("rate", "days") else unit, decimals)
 
 
-def _label_line_end(ax: plt.Axes, x: float, y: float, text: str, colour: str) -> None:
+def _label_line_end(ax: Axes, x: float, y: float, text: str, colour: str) -> None:
     ax.annotate(
         text,
         xy=(x, y),
@@ -118,7 +117,7 @@ def _label_line_end(ax: plt.Axes, x: float, y: float, text: str, colour: str) ->
     )
 
 
-def _target_line(ax: plt.Axes, target: float | None, unit: str, decimals: int) -> None:
+def _target_line(ax: Axes, target: float | None, unit: str, decimals: int) -> None:
     """A dashed target line labelled in words just above its left end."""
     if target is None or pd.isna(target):
         return
@@ -135,7 +134,7 @@ def _target_line(ax: plt.Axes, target: float | None, unit: str, decimals: int) -
     )
 
 
-def _period_axis(ax: plt.Axes, labels: list[str]) -> None:
+def _period_axis(ax: Axes, labels: list[str]) -> None:
     # As many labels as fit across the chart without touching (about 70 characters).
     most = max(3, 70 // (max(len(label) for label in labels) + 3))
     step = max(1, -(-len(labels) // most))
@@ -169,8 +168,9 @@ def trend_chart(
     columns = [c for c in ("value", "england", "region", "neighbours") if c in history]
     columns = [c for c in columns if history[c].notna().any()]
     labels = history["period_label"].tolist()
-    with plt.rc_context(style()):
-        fig, ax = plt.subplots(figsize=FIGSIZE)
+    with matplotlib.rc_context(style()):
+        fig = Figure(figsize=FIGSIZE)
+        ax = fig.subplots()
         x = list(range(len(labels)))
         for column in columns:
             spec = SERIES_STYLE[column]
@@ -240,8 +240,9 @@ def spc_chart(
     """
     labels = spc["period_label"].tolist()
     x = list(range(len(labels)))
-    with plt.rc_context(style()):
-        fig, ax = plt.subplots(figsize=FIGSIZE)
+    with matplotlib.rc_context(style()):
+        fig = Figure(figsize=FIGSIZE)
+        ax = fig.subplots()
         ax.plot(x, spc["value"], color=OKABE_ITO["grey"], marker="o", markersize=4, linewidth=1.4)
         ax.plot(x, spc["mean"], color=OKABE_ITO["black"], linewidth=1.2, label="Mean")
         for column in ("lpl", "upl"):
@@ -294,8 +295,9 @@ def benchmark_chart(
     ``comparisons`` has ``area`` and ``value`` columns, this council's row first.
     """
     known = comparisons.dropna(subset=["value"]).reset_index(drop=True)
-    with plt.rc_context(style()):
-        fig, ax = plt.subplots(figsize=(FIGSIZE[0], 0.55 * len(known) + 0.9))
+    with matplotlib.rc_context(style()):
+        fig = Figure(figsize=(FIGSIZE[0], 0.55 * len(known) + 0.9))
+        ax = fig.subplots()
         colours = [OKABE_ITO["blue"]] + [OKABE_ITO["grey"]] * (len(known) - 1)
         sns.barplot(
             data=known, y="area", x="value", hue="area", palette=colours, legend=False, ax=ax

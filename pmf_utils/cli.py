@@ -11,9 +11,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from .dataset import DataError, find_data_dir, load, validate
 from .periods import PeriodError, parse_quarter, quarter_label
+from .project import ProjectError
 from .runlock import terminate_as_interrupt
 
 INPUT_ERROR = 2
@@ -31,7 +33,7 @@ def quarter_arg(text: str):
 
 def validate_command(args: argparse.Namespace) -> int:
     """Check every data file; print every problem, or a one-line summary when clean."""
-    data_dir = find_data_dir(args.data)
+    data_dir = find_data_dir(args.data, args.project)
     problems = validate(data_dir)
     if problems:
         for problem in problems:
@@ -47,6 +49,19 @@ def validate_command(args: argparse.Namespace) -> int:
         f"(latest quarter with data {quarter_label(data.latest_quarter())}), "
         f"fingerprint {data.fingerprint}"
     )
+    return 0
+
+
+def init_command(args: argparse.Namespace) -> int:
+    """``pmf init DIR [--example]``: make the folder, say what was created and left alone."""
+    from .scaffold import init_project
+
+    created, kept = init_project(args.folder, example=args.example)
+    for path in kept:
+        print(f"left alone   {path} (already exists)")
+    what = "the illustrative example" if args.example else "an empty plan"
+    print(f"{len(created)} file(s) created in {args.folder} with {what}; {len(kept)} left alone.")
+    print(f"Next: cd {args.folder} && pmf validate")
     return 0
 
 
@@ -110,6 +125,17 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--quarter", type=quarter_arg, help="e.g. 2025/26 Q2 (default: latest)")
     _publish_options(render)
 
+    init = commands.add_parser(
+        "init",
+        help="Create a council's project folder (never overwrites a file).",
+        description="Create a council's project folder (never overwrites a file).",
+    )
+    init.add_argument("folder", type=Path)
+    init.add_argument(
+        "--example", action="store_true", help="hold the illustrative council, not an empty plan"
+    )
+    init.set_defaults(handler=init_command)
+
     from .imports.cli import add_commands
 
     add_commands(commands, data_option)
@@ -117,13 +143,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def data_option(parser: argparse.ArgumentParser) -> None:
+    """Where a command reads and writes: the project, and its data folder."""
     parser.add_argument(
-        "--data", metavar="DIR", help="the data folder (default: $PMF_DATA, else ./data)"
+        "--project",
+        metavar="DIR",
+        help="the project folder (default: $PMF_PROJECT, else the folder holding pmf.toml at "
+        "or above the working directory)",
+    )
+    parser.add_argument(
+        "--data", metavar="DIR", help="the data folder (default: $PMF_DATA, else the project's)"
     )
 
 
 def _publish_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--engine", choices=("auto", "quarto", "builtin"), default="auto")
+    parser.add_argument(
+        "--engine",
+        choices=("auto", "quarto", "builtin"),
+        help="auto: Quarto when it is on the PATH (default: the project's pmf.toml, else auto)",
+    )
     parser.add_argument(
         "--force", action="store_true", help="re-publish a quarter, keeping the earlier version"
     )
@@ -138,6 +175,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # One line, no traceback: the publisher's message says what became of the site.
         print(str(error) or "Interrupted: nothing was published.", file=sys.stderr)
         return INTERRUPTED
+    except ProjectError as error:
+        print(error, file=sys.stderr)
+        return INPUT_ERROR
     except DataError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)

@@ -16,11 +16,11 @@ import pandas as pd
 
 from .periods import parse_period
 from .problems import DataError
+from .project import ProjectError, find_project
 from .schema import SPECS
 from .validation import Table, parse_number, read_all
 
 DATA_ENV = "PMF_DATA"
-PACKAGE_DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 @dataclass(frozen=True)
@@ -77,19 +77,27 @@ class Dataset:
         return self.data_dir / "narrative"
 
 
-def find_data_dir(explicit: str | os.PathLike | None = None) -> Path:
-    """Where the data is: ``--data``, then ``PMF_DATA``, then a ``data/`` folder above the
-    working directory (so a notebook opened anywhere in the project finds it), then the
-    data shipped beside the package."""
+def find_data_dir(
+    explicit: str | os.PathLike | None = None, project: str | os.PathLike | None = None
+) -> Path:
+    """Where the data is: ``--data``, then ``PMF_DATA``, then the data folder of the project
+    (``--project``, else found from the working directory, so a notebook opened anywhere in it
+    finds its data), then a ``data/`` folder at or above the working directory."""
     if explicit:
         return Path(explicit)
     if os.environ.get(DATA_ENV):
         return Path(os.environ[DATA_ENV])
+    if project:
+        return find_project(project).data_dir
+    try:
+        return find_project().data_dir
+    except ProjectError:
+        pass
     here = Path.cwd().resolve()
     for folder in (here, *here.parents):
         if (folder / "data" / "plan.csv").is_file():
             return folder / "data"
-    return PACKAGE_DATA
+    return here / "data"
 
 
 def fingerprint(data_dir: Path) -> str:

@@ -235,7 +235,7 @@ def new_quarter(
 
 def new_quarter_command(args: argparse.Namespace) -> int:
     """``pmf new-quarter Q``: create the missing files and say what was created and left alone."""
-    data_dir = find_data_dir(args.data)
+    data_dir = find_data_dir(args.data, args.project)
     data = load(data_dir)
     try:
         created = set(new_quarter(data_dir, args.quarter, args.carry_forward))

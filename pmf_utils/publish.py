@@ -47,12 +47,10 @@ from . import booklet, site
 from . import markdown as md
 from .dataset import Dataset, find_data_dir, load
 from .periods import describe_period, quarter_label, quarter_slug
+from .project import Project, find_project
 from .runlock import Busy, project_lock, signals_held
 from .site import RenderError, heading_levels, markdown_slots
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-REPORTS_DIR = PROJECT_DIR / "reports"
-SITE_DIR = PROJECT_DIR / "_site"
 ENGINES = ("auto", "quarto", "builtin")
 _ENGINE_NAMES = {"quarto": "Quarto", "builtin": "built-in"}
 MANIFEST = "pmf-quarter.json"
@@ -204,6 +202,7 @@ def publish_quarter(
     data: Dataset,
     quarter: pd.Period | None = None,
     *,
+    project: Project | None = None,
     reports_dir: Path | None = None,
     site_dir: Path | None = None,
     engine: str = "auto",
@@ -211,18 +210,25 @@ def publish_quarter(
 ) -> Publication:
     """Publish one quarter's executed notebooks into the site, atomically.
 
+    The project gives the folders and its Quarto set-up (``_quarto.yml``, ``_extensions/``, the
+    package's when it has none); without one, ``site_dir`` (and ``reports_dir``) must be given.
+
     Raises ``PublishError`` when the input is wrong (nothing is built) and
     ``site.RenderError`` when a build step fails (nothing is changed).
     """
     quarter = quarter if quarter is not None else data.latest_quarter()
     engine = choose_engine(engine)
-    reports_dir = Path(reports_dir or REPORTS_DIR)
-    site_dir = Path(site_dir or SITE_DIR)
+    if project is None:
+        if site_dir is None or reports_dir is None:
+            raise TypeError("publish_quarter needs a project, or both reports_dir and site_dir")
+        project = Project(Path(site_dir).resolve().parent)
+    reports_dir = Path(reports_dir or project.reports_dir)
+    site_dir = Path(site_dir or project.site_dir)
     report = read_report(data, quarter, reports_dir / quarter_slug(quarter))
     site_dir.mkdir(parents=True, exist_ok=True)
     done: list[Publication] = []
     try:
-        _publish(report, site_dir, engine, force, done)
+        _publish(report, project, site_dir, engine, force, done)
     except KeyboardInterrupt:
         where = (
             f"was published in full in {site_dir}"
@@ -234,7 +240,12 @@ def publish_quarter(
 
 
 def _publish(
-    report: Report, site_dir: Path, engine: str, force: bool, done: list[Publication]
+    report: Report,
+    project: Project,
+    site_dir: Path,
+    engine: str,
+    force: bool,
+    done: list[Publication],
 ) -> None:
     """Build in a temporary folder, then replace the published quarter with signals held
     back, so an interruption leaves the site as it was or fully replaced (``done`` says)."""
@@ -250,12 +261,15 @@ def _publish(
         stamp = _stamp(report, now)
         with tempfile.TemporaryDirectory(prefix=f".{slug}-build-", dir=site_dir.parent) as tmp:
             build = Path(tmp)
-            quarter_out, manifest = _build_quarter(report, build / "quarter", stamp, engine)
+            quarter_out, manifest = _build_quarter(
+                report, project, build / "quarter", stamp, engine
+            )
             superseded = None
             if published.exists():
                 superseded = site_dir / f"{slug}{SUPERSEDED}{now:%Y%m%dT%H%M%SZ}"
             front_out = _build_front(
                 _manifests(site_dir, published, superseded, manifest),
+                project,
                 build / "front",
                 stamp,
                 engine,
@@ -308,10 +322,11 @@ def _stamp(report: Report, now: datetime) -> dict[str, Any]:
 
 
 def _build_quarter(
-    report: Report, project: Path, stamp: Mapping[str, Any], engine: str
+    report: Report, source: Project, project: Path, stamp: Mapping[str, Any], engine: str
 ) -> tuple[Path, dict[str, Any]]:
-    """Write and render the quarter's project; return its output folder and manifest."""
-    shutil.copytree(PROJECT_DIR / "_extensions", project / "_extensions")
+    """Write and render the quarter's project (a build folder, set up from the council's
+    project ``source``); return its output folder and manifest."""
+    shutil.copytree(source.extensions, project / "_extensions")
     figures = report.folder / "figures"
     if figures.is_dir():
         shutil.copytree(figures, project / "figures")
@@ -319,7 +334,9 @@ def _build_quarter(
     sources = [f"{p.source.stem}.ipynb" for p in report.pages]
     navbar = _navbar([p.entry() for p in report.pages], "", "downloads.html", "../archive.html")
     footer = f"{_footer(stamp)}\n\n[Accessibility statement](../accessibility.html)"
-    _write_config(project, stamp, ["index.qmd", *sources, "downloads.qmd"], navbar, footer)
+    _write_config(
+        source, project, stamp, ["index.qmd", *sources, "downloads.qmd"], navbar, footer
+    )
     booklets = _write_booklets(report, project, stamp, {p: c for p, (c, _) in prepared.items()})
     out = project / "_site"
     _render_booklets(project, booklets, engine)
@@ -509,16 +526,20 @@ def _manifests(
 
 
 def _build_front(
-    quarters: Sequence[Mapping[str, Any]], project: Path, stamp: Mapping[str, Any], engine: str
+    quarters: Sequence[Mapping[str, Any]],
+    source: Project,
+    project: Path,
+    stamp: Mapping[str, Any],
+    engine: str,
 ) -> Path:
     """Write and render the front pages' project; return its output folder."""
     latest = next(q for q in quarters if not q["superseded"])
     prefix = f"{latest['folder']}/"
-    shutil.copytree(PROJECT_DIR / "_extensions", project / "_extensions")
+    shutil.copytree(source.extensions, project / "_extensions")
     navbar = _navbar(latest["pages"], prefix, "downloads.html", "archive.html")
     footer = f"{_footer(stamp)}\n\n[Accessibility statement](accessibility.html)"
     names = ["index.qmd", "archive.qmd", "downloads.qmd", "accessibility.qmd"]
-    _write_config(project, stamp, names, navbar, footer)
+    _write_config(source, project, stamp, names, navbar, footer)
     values = {
         "latest": latest,
         "quarters": quarters,
@@ -589,6 +610,7 @@ def _footer(stamp: Mapping[str, Any]) -> str:
 
 
 def _write_config(
+    source: Project,
     project: Path,
     stamp: Mapping[str, Any],
     render: Sequence[str],
@@ -596,7 +618,7 @@ def _write_config(
     footer: str,
 ) -> None:
     """The project's ``_quarto.yml``: the committed one with this build's data filled in."""
-    config = copy.deepcopy(_base_config())
+    config = copy.deepcopy(_base_config(source.quarto_config))
     config["project"]["render"] = list(render)
     website = config.setdefault("website", {})
     website.update(
@@ -619,8 +641,8 @@ def _write_config(
 
 
 @cache
-def _base_config() -> dict[str, Any]:
-    return site.load_yaml((PROJECT_DIR / "_quarto.yml").read_text("utf-8"))
+def _base_config(path: Path) -> dict[str, Any]:
+    return site.load_yaml(path.read_text("utf-8"))
 
 
 def _render_booklets(project: Path, booklets: Sequence[tuple[Path, str]], engine: str) -> None:
@@ -715,11 +737,14 @@ def _size(count: int) -> str:
 
 def render_command(args: argparse.Namespace) -> int:
     """``pmf render``: publish already executed notebooks and print what was written."""
-    data = load(find_data_dir(args.data))
+    project = find_project(args.project)
+    data = load(find_data_dir(args.data, args.project))
+    engine = args.engine or project.settings["engine"]
     try:
-        # The project is the folder the outputs live in (the lock sits beside _site/).
-        with project_lock(SITE_DIR.parent):
-            return publish_and_report(data, args.quarter, engine=args.engine, force=args.force)
+        with project_lock(project.root):
+            return publish_and_report(
+                data, args.quarter, project=project, engine=engine, force=args.force
+            )
     except Busy as error:
         print(error, file=sys.stderr)
         return 1
@@ -729,7 +754,7 @@ def publish_and_report(
     data: Dataset,
     quarter: pd.Period | None,
     *,
-    reports_dir: Path | None = None,
+    project: Project,
     engine: str = "auto",
     force: bool = False,
 ) -> int:
@@ -737,9 +762,7 @@ def publish_and_report(
     site and the booklets; or what went wrong. Returns the command's exit status (0 published,
     1 the build failed, 2 the input cannot be published as asked)."""
     try:
-        publication = publish_quarter(
-            data, quarter, reports_dir=reports_dir, engine=engine, force=force
-        )
+        publication = publish_quarter(data, quarter, project=project, engine=engine, force=force)
     except PublishError as error:
         print(error, file=sys.stderr)
         return 2
@@ -750,7 +773,7 @@ def publish_and_report(
         if error.errno != errno.ENOSPC:
             raise
         print(
-            f"The disk is full ({error.filename or SITE_DIR}): the published site was not "
+            f"The disk is full ({error.filename or project.site_dir}): the published site was not "
             "changed; free some space and run again.",
             file=sys.stderr,
         )

@@ -50,11 +50,11 @@ from papermill.log import logger
 
 from .dataset import Dataset, find_data_dir, load
 from .periods import quarter_label, quarter_slug
+from .project import Project, find_project, resource
 from .runlock import Busy, project_lock
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-TEMPLATES_DIR = PROJECT_DIR / "notebooks"
-REPORTS_DIR = PROJECT_DIR / "reports"
+TEMPLATES_DIR = resource("notebooks")
+"""The package's template notebooks; a project's own ``notebooks/`` replaces them."""
 ENGINE = "pmf-warm"
 KERNEL = "python3"
 CELL_TIMEOUT = 1800
@@ -549,15 +549,20 @@ class ConsoleProgress:
 
 
 def code_version() -> str:
-    """The package version and, in a git checkout, the commit (``0.1.0+1a2b3c4-dirty``)."""
+    """The package version and, for a development checkout of the package (an editable
+    install beside its ``.git``), the commit (``0.1.0+1a2b3c4-dirty``). An installed wheel is
+    its version alone: git never runs inside site-packages."""
     try:
         base = version("pmf-utils")
     except PackageNotFoundError:
         base = "unknown"
+    checkout = Path(__file__).resolve().parent.parent
+    if not ((checkout / "pyproject.toml").is_file() and (checkout / ".git").exists()):
+        return base
     try:
         described = subprocess.run(
             ["git", "describe", "--always", "--dirty", "--abbrev=7"],
-            cwd=PROJECT_DIR,
+            cwd=checkout,
             capture_output=True,
             text=True,
             check=True,
@@ -573,7 +578,7 @@ def run_quarter(
     *,
     priorities: Sequence[str] | None = None,
     templates_dir: Path = TEMPLATES_DIR,
-    reports_dir: Path = REPORTS_DIR,
+    reports_dir: Path,
     workers: int | None = None,
     pool: KernelPool | None = None,
     progress: ConsoleProgress | None = None,
@@ -615,14 +620,13 @@ def run_quarter(
     return RunResult(quarter, out_dir, results, time.perf_counter() - started)
 
 
-def publish(data: Dataset, quarter: pd.Period, reports_dir: Path, args: argparse.Namespace) -> int:
+def publish(data: Dataset, quarter: pd.Period, project: Project, args: argparse.Namespace) -> int:
     """Hand the executed quarter to the publisher (the one place the run calls it); returns
     the publisher's exit status, after it has said what it built or what went wrong."""
     from .publish import publish_and_report
 
-    return publish_and_report(
-        data, quarter, reports_dir=reports_dir, engine=args.engine, force=args.force
-    )
+    engine = args.engine or project.settings["engine"]
+    return publish_and_report(data, quarter, project=project, engine=engine, force=args.force)
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -635,26 +639,27 @@ def run_command(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("--jobs must be 1 or more", file=sys.stderr)
         return INPUT_ERROR
+    project = find_project(args.project)
     try:
-        with project_lock(REPORTS_DIR.parent):
-            return _run(args)
+        with project_lock(project.root):
+            return _run(args, project)
     except Busy as error:
         print(error, file=sys.stderr)
         return 1
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, project: Project) -> int:
     from .cli import INPUT_ERROR
 
-    data = load(find_data_dir(args.data))
+    data = load(find_data_dir(args.data, args.project))
     quarter = args.quarter or data.latest_quarter()
     try:
         result = run_quarter(
             data,
             quarter,
             priorities=args.priority,
-            templates_dir=TEMPLATES_DIR,
-            reports_dir=REPORTS_DIR,
+            templates_dir=project.notebooks_dir,
+            reports_dir=project.reports_dir,
             workers=args.jobs,
             progress=ConsoleProgress(),
         )
@@ -668,7 +673,7 @@ def _run(args: argparse.Namespace) -> int:
         return 1
     if args.no_render:
         return 0
-    return publish(data, quarter, REPORTS_DIR, args)
+    return publish(data, quarter, project, args)
 
 
 __all__ = [

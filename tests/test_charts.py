@@ -94,3 +94,21 @@ def test_period_labels_do_not_crowd(tmp_path: Path) -> None:
     assert len(shown) <= 6
     assert shown[-1] == labels[-1]
     chart.save(tmp_path)
+
+
+def test_an_analysts_own_chart_shows_after_importing_the_package(tmp_path) -> None:
+    """The package must not switch matplotlib's backend: a notebook's plt.show() draws."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("import pmf_utils.report\nimport pmf_utils.charts"),
+            nbformat.v4.new_code_cell(
+                "import matplotlib.pyplot as plt\nplt.plot([1, 3, 2])\nplt.show()"
+            ),
+        ]
+    )
+    NotebookClient(notebook, timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    outputs = notebook.cells[1].outputs
+    assert any("image/png" in output.get("data", {}) for output in outputs), outputs

@@ -13,6 +13,8 @@ from pmf_utils.dataset import load
 
 from .conftest import SHIPPED_DATA
 
+pytestmark = pytest.mark.slow
+
 SLUG = "2025-26-q2"
 
 

@@ -23,6 +23,8 @@ from pmf_utils.dataset import load
 from pmf_utils.periods import parse_quarter
 from tests.conftest import MINI
 
+pytestmark = pytest.mark.slow
+
 QUARTER = parse_quarter("2025/26 Q1")
 
 # Runs `pmf render` in a project folder with one publishing step replaced by `step`.
@@ -33,7 +35,6 @@ SCRIPT = textwrap.dedent(
     from pmf_utils import booklet, cli, publish
 
     root, moment = Path(sys.argv[1]), sys.argv[2]
-    publish.SITE_DIR, publish.REPORTS_DIR = root / "_site", root / "reports"
     module, name, action = {
         "booklets": (booklet, "render_booklets", signal.SIGINT),
         "front pages": (publish, "_build_front", signal.SIGTERM),
@@ -50,7 +51,7 @@ SCRIPT = textwrap.dedent(
 
     setattr(module, name, step)
     quarter = ["--quarter", "2025/26 Q1", "--engine", "builtin", "--force"]
-    sys.exit(cli.main(["render", "--data", str(root / "data"), *quarter]))
+    sys.exit(cli.main(["render", "--project", str(root), *quarter]))
     """
 )
 
@@ -60,6 +61,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture council's quarter, executed and published once."""
     root = tmp_path_factory.mktemp("interrupted")
     shutil.copytree(MINI, root / "data")
+    (root / "pmf.toml").write_text("[project]\n", "utf-8")
     data = load(root / "data")
     assert runner.run_quarter(data, QUARTER, reports_dir=root / "reports", workers=1).ok
     publish.publish_quarter(

@@ -37,6 +37,8 @@ from tests.conftest import MINI, SHIPPED_DATA
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+pytestmark = pytest.mark.slow
+
 EARLIER, LATER = parse_quarter("2025/26 Q1"), parse_quarter("2025/26 Q2")
 HIDDEN_CODE = "HIDDEN_CODE_MARKER"
 HIDDEN_OUTPUT = "HIDDEN_OUTPUT_MARKER"
@@ -719,11 +721,14 @@ def test_render_command_ends_with_the_paths_it_wrote(
     from pmf_utils.cli import main
 
     monkeypatch.setattr(shutil, "which", lambda name: None)
-    monkeypatch.setattr(publish, "REPORTS_DIR", published.case.reports_dir)
-    monkeypatch.setattr(publish, "SITE_DIR", site_copy)
+    project = site_copy.parent
+    (project / "pmf.toml").write_text(
+        f'[project]\nreports = "{published.case.reports_dir}"\nsite = "{site_copy.name}"\n'
+    )
     label = quarter_label(published.case.later)
     data_dir = str(published.case.data.data_dir)
-    status = main(["render", "--data", data_dir, "--quarter", label, "--force"])
+    args = ["--project", str(project), "--data", data_dir, "--quarter", label, "--force"]
+    status = main(["render", *args])
     lines = capsys.readouterr().out.splitlines()
     assert status == 0
     assert (

@@ -31,6 +31,8 @@ from pmf_utils.runner import (
 
 from .conftest import MINI_FILES, write_folder
 
+pytestmark = pytest.mark.slow
+
 TEMPLATES = Path(__file__).resolve().parent / "fixtures" / "notebooks"
 Q1 = parse_quarter("2025/26 Q1")
 PAGES = {
@@ -301,13 +303,16 @@ def test_kpi_sections_must_match_the_priority(tmp_path: Path) -> None:
 # --- the ``pmf run`` command, each with its own pool ------------------------------------------
 
 
+def in_project(reports: Path, data_dir: Path) -> list[str]:
+    return ["--project", str(reports.parent), "--data", str(data_dir)]
+
+
 @pytest.fixture
-def project(monkeypatch, tmp_path: Path) -> Path:
-    """Point ``pmf run`` at the stand-in templates and a temporary reports folder."""
-    monkeypatch.setattr(
-        runner, "TEMPLATES_DIR", templates_with(tmp_path, ambition="failing-ambition")
-    )
-    monkeypatch.setattr(runner, "REPORTS_DIR", tmp_path / "reports")
+def project(tmp_path: Path) -> Path:
+    """A project folder whose notebooks are the stand-in templates; returns its reports folder
+    (``pmf run`` writes there and nowhere else)."""
+    (tmp_path / "pmf.toml").write_text("[project]\n", "utf-8")
+    templates_with(tmp_path, ambition="failing-ambition").rename(tmp_path / "notebooks")
     return tmp_path / "reports"
 
 
@@ -316,7 +321,7 @@ def test_pmf_run_with_bad_data_exits_2_and_writes_nothing(project, data_dir, cap
         MINI_FILES["kpis.csv"].replace(",percentage,", ",percent,"), encoding="utf-8"
     )
     before = narrative_snapshot(data_dir)
-    assert main(["run", "--data", str(data_dir), "--no-render"]) == 2
+    assert main(["run", *in_project(project, data_dir), "--no-render"]) == 2
     err = capsys.readouterr().err
     assert re.search(r"kpis\.csv:2: unit: 'percent' is not one of", err)
     assert not project.exists()
@@ -324,7 +329,7 @@ def test_pmf_run_with_bad_data_exits_2_and_writes_nothing(project, data_dir, cap
 
 
 def test_pmf_run_unknown_priority_exits_2(project, data_dir, capsys) -> None:
-    assert main(["run", "--data", str(data_dir), "--priority", "parks", "--no-render"]) == 2
+    assert main(["run", *in_project(project, data_dir), "--priority", "parks", "--no-render"]) == 2
     assert "unknown priority: parks" in capsys.readouterr().err
     assert not project.exists()
 
@@ -336,7 +341,7 @@ def test_pmf_new_quarter_and_run_leave_narrative_byte_identical(project, data_di
     before = narrative_snapshot(data_dir)
     assert len(before) == 6
 
-    status = main(["run", "--data", str(data_dir), "--quarter", "2025/26 Q1", "--no-render"])
+    status = main(["run", *in_project(project, data_dir), "--quarter", "2025/26 Q1", "--no-render"])
 
     out, err = capsys.readouterr()
     assert status == 1

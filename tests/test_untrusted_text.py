@@ -14,25 +14,22 @@ from __future__ import annotations
 import csv
 import html
 import io
-import json
 import shutil
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from playwright.sync_api import Browser, Page
 from pypdf import PdfReader
 
-from pmf_utils import markdown as md
-from pmf_utils import publish, runner, sanitise, site
+from pmf_utils import publish, runner, site
 from pmf_utils.dataset import Dataset, load
 from pmf_utils.periods import parse_quarter
 from tests.browser import serve
 from tests.conftest import MINI
+
+pytestmark = pytest.mark.slow
 
 QUARTER = parse_quarter("2025/26 Q1")
 HOSTILE = {
@@ -172,9 +169,11 @@ def visit(tab: Page, url: str) -> Visit:
     tab.on("dialog", lambda dialog: (found.dialogs.append(dialog.message), dialog.dismiss()))
     tab.on(
         "console",
-        lambda message: found.blocked.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            found.blocked.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
     )
     tab.goto(url)
     tab.wait_for_load_state("load")
@@ -203,9 +202,7 @@ def test_no_hostile_text_runs_or_adds_an_element(visits: dict[str, Visit]) -> No
 
 
 @pytest.mark.parametrize("text", LITERAL)
-def test_hostile_text_is_shown_literally_in_the_pages(
-    visits: dict[str, Visit], text: str
-) -> None:
+def test_hostile_text_is_shown_literally_in_the_pages(visits: dict[str, Visit], text: str) -> None:
     showing = [page for page, v in visits.items() if text in v.text]
     assert showing, f"{text!r} is shown on no page"
 
@@ -263,68 +260,3 @@ def test_the_site_still_works_under_its_policy(
     cell = tab.locator("main td.align-right").first
     assert cell.evaluate("e => getComputedStyle(e).textAlign") == "right"
     assert not blocked
-
-
-# --- the one place data text becomes page text --------------------------------------------
-
-
-def _pandoc_inlines(markdown: str) -> list[dict]:
-    out = subprocess.run(
-        [site.pandoc_path(), "-f", "markdown-smart", "-t", "json"],
-        input=markdown,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    blocks = json.loads(out)["blocks"]
-    return [inline for block in blocks for inline in block["c"]] if blocks else []
-
-
-@settings(max_examples=40, deadline=None)
-@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=40))
-def test_escaped_text_reads_back_as_the_same_literal_text(value: str) -> None:
-    """Whatever the data holds, pandoc reads the escaped text as plain words and spaces."""
-    escaped = md.text(value)
-    inlines = _pandoc_inlines(escaped)
-    kinds = {inline["t"] for inline in inlines}
-    assert kinds <= {"Str", "Space"}, (value, escaped, kinds)
-    read = "".join(inline.get("c", " ") if inline["t"] == "Str" else " " for inline in inlines)
-    assert read == (" ".join(value.split()) or "–")
-
-
-def test_markdown_passes_through_and_tables_escape_their_cells() -> None:
-    import pandas as pd
-
-    link = md.link("A | B <i>", "kpi-X1")
-    table = md.table(pd.DataFrame({"KPI": [link], "Note": ["a | b"]}), "Caption <b>")
-    assert "[A \\| B \\<i\\>](kpi-X1.ipynb)" in table
-    assert "a \\| b" in table and table.endswith(": Caption \\<b\\>")
-
-
-# --- commentary ----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("written", "published", "absent"),
-    [
-        ("[a](javascript:alert(1))", "link removed", "javascript"),
-        ("[a](JaVaScRiPt:alert(1))", "link removed", "alert"),
-        ("[a](data:text/html,x)", "link removed", "data:"),
-        ("[a](https://example.org)", "[a](https://example.org)", "removed"),
-        ("[a](mailto:team@example.org)", "[a](mailto:team@example.org)", "removed"),
-        ("[a](kpi-X1.ipynb)", "[a](kpi-X1.ipynb)", "removed"),
-        ("<script>x</script>", "\\<script\\>", "<script>"),
-        ("![chart](x.png)", "image not published: chart", "x.png"),
-        ("`x`{=html}", "`x`\\{=html}", "`x`{"),
-        ("[a](https://e.org){onclick=\"x()\"}", "[a](https://e.org)", "onclick"),
-        ('::: {.content-visible when-format="html"}\nonly web\n:::', "only web", ":::"),
-        ("# Heading {.pmf-part}", "# Heading", "pmf-part"),
-        ("\\alert{x} @ref", "\\\\alert", "\n"),
-    ],
-)
-def test_commentary_keeps_markdown_and_drops_what_could_run(
-    written: str, published: str, absent: str
-) -> None:
-    [result] = sanitise.commentary([written])
-    assert published in result
-    assert absent not in result

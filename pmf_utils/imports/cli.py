@@ -102,7 +102,7 @@ def _merge(args: argparse.Namespace, read: Callable) -> int:
     from ..dataset import find_data_dir, load
     from .merge import ImportFailed, check, plan, write
 
-    data_dir = find_data_dir(args.data)
+    data_dir = find_data_dir(args.data, args.project)
     data = load(data_dir)
     try:
         updates = read(data)
@@ -144,13 +144,14 @@ def fingertips_command(args: argparse.Namespace) -> int:
 
 def returns_make_command(args: argparse.Namespace) -> int:
     """``pmf returns make Q [--owner NAME] [--out DIR]``."""
-    from ..dataset import load
+    from ..dataset import find_data_dir, load
     from ..periods import quarter_label, quarter_slug
     from . import returns
     from .merge import ImportFailed
 
-    data = load(args.data)
-    out = args.out or Path("returns") / quarter_slug(args.quarter)
+    data = load(find_data_dir(args.data, args.project))
+    # Beside the data folder, in the project (never wherever the command happened to run).
+    out = args.out or data.data_dir.parent / "returns" / quarter_slug(args.quarter)
     try:
         made = returns.make(data, args.quarter, out, args.owner)
     except ImportFailed as error:

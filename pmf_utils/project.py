@@ -1,0 +1,105 @@
+"""A council's project: the folder that holds its data, notebooks, Quarto set-up and outputs.
+
+Any council can use the package from one install: each council's report lives in its own
+project folder, marked by a small ``pmf.toml``. Every command finds the project from ``--project
+DIR``, then ``$PMF_PROJECT``, then the nearest folder at or above the working directory that
+holds ``pmf.toml``, and reads and writes only there (``reports/`` and ``_site/`` of that
+project). What a project does not hold itself (the template notebooks, ``_quarto.yml`` and the
+Quarto extension) comes from the package's resources, which a wheel carries.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+PROJECT_FILE = "pmf.toml"
+PROJECT_ENV = "PMF_PROJECT"
+SETTINGS = {"data": "data", "reports": "reports", "site": "_site", "engine": "auto"}
+"""What ``pmf.toml`` may set, with the defaults (folders are relative to the project)."""
+
+
+class ProjectError(ValueError):
+    """No project was found, or its ``pmf.toml`` cannot be read."""
+
+
+def resource(*parts: str) -> Path:
+    """A file the package ships (templates, extension, example data): read-only."""
+    return Path(str(files("pmf_utils").joinpath("resources", *parts)))
+
+
+@dataclass(frozen=True)
+class Project:
+    """One council's project folder and its settings."""
+
+    root: Path
+    settings: dict[str, Any] = field(default_factory=lambda: dict(SETTINGS))
+
+    @classmethod
+    def load(cls, root: Path) -> Project:
+        path = root / PROJECT_FILE
+        try:
+            own = tomllib.loads(path.read_text("utf-8")).get("project", {})
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            raise ProjectError(f"{path}: cannot be read: {error}") from None
+        unknown = sorted(set(own) - set(SETTINGS))
+        if unknown:
+            raise ProjectError(
+                f"{path}: unknown setting(s) {', '.join(unknown)}; "
+                f"[project] takes {', '.join(SETTINGS)}"
+            )
+        return cls(root.resolve(), {**SETTINGS, **own})
+
+    def _folder(self, key: str) -> Path:
+        return self.root / str(self.settings[key])
+
+    @property
+    def data_dir(self) -> Path:
+        return self._folder("data")
+
+    @property
+    def reports_dir(self) -> Path:
+        return self._folder("reports")
+
+    @property
+    def site_dir(self) -> Path:
+        return self._folder("site")
+
+    @property
+    def notebooks_dir(self) -> Path:
+        """The project's own notebooks when it has them, else the package's templates."""
+        own = self.root / "notebooks"
+        return own if own.is_dir() else resource("notebooks")
+
+    @property
+    def quarto_config(self) -> Path:
+        own = self.root / "_quarto.yml"
+        return own if own.is_file() else resource("_quarto.yml")
+
+    @property
+    def extensions(self) -> Path:
+        own = self.root / "_extensions"
+        return own if own.is_dir() else resource("_extensions")
+
+
+def find_project(explicit: str | os.PathLike | None = None) -> Project:
+    """The project a command works in: ``--project``, ``$PMF_PROJECT``, or the nearest folder
+    at or above the working directory with a ``pmf.toml``."""
+    given = explicit or os.environ.get(PROJECT_ENV)
+    if given:
+        root = Path(given)
+        if not (root / PROJECT_FILE).is_file():
+            raise ProjectError(f"{root} is not a pmf project: it has no {PROJECT_FILE}")
+        return Project.load(root)
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / PROJECT_FILE).is_file():
+            return Project.load(folder)
+    raise ProjectError(
+        f"no pmf project here: no {PROJECT_FILE} in {here} or any folder above it; "
+        "make one with `pmf init DIR` or name one with --project DIR"
+    )
