@@ -4,7 +4,8 @@
 status, direction of travel, benchmarks, SPC verdicts and the reasons it is escalated;
 ``exceptions`` keeps the escalated rows. Both are pure functions of a loaded ``Dataset``, so a
 notebook and the command line get the same answer. Columns and their vocabulary are documented
-in the README.
+in the README. ``judge`` also keeps each KPI's XmR chart, so a report draws the very chart the
+verdicts came from rather than computing it again.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from __future__ import annotations
 import argparse
 import json
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 
 from . import judgements as j
-from . import spc
+from . import spc, spc_methods
 from . import vocabulary as v
 from .dataset import Dataset, load
 from .periods import PERIODS_PER_YEAR, format_period, quarter_label
@@ -55,6 +57,7 @@ COLUMNS = (
     "spc_assurance",
     "spc_points",
     "spc_trial",
+    "spc_method",
     "stale",
     "expected_period",
     "flag",
@@ -154,10 +157,19 @@ def judge_kpi(
     targets: pd.DataFrame,
     comparators: pd.DataFrame,
     quarter: pd.Period,
-    *,
-    shift_length: int = spc.SHIFT,
 ) -> dict[str, object]:
     """Every judgement of one KPI as at a quarter, from that KPI's own rows of each table."""
+    return _judge_kpi(kpi, observations, targets, comparators, quarter)[0]
+
+
+def _judge_kpi(
+    kpi: pd.Series,
+    observations: pd.DataFrame,
+    targets: pd.DataFrame,
+    comparators: pd.DataFrame,
+    quarter: pd.Period,
+) -> tuple[dict[str, object], spc.Chart]:
+    """``judge_kpi``'s row and the XmR chart its SPC verdicts come from."""
     polarity = kpi["polarity"]
     rows = j.available(observations, quarter)
     latest = j.latest_as_at(observations, quarter)
@@ -167,12 +179,13 @@ def judge_kpi(
         (math.nan, math.nan) if in_force is None else (in_force["target"], in_force["tolerance"])
     )
     value = math.nan if current is None else current["value"]
+    method = kpi.get("spc_method", spc_methods.DEFAULT_METHOD)
     chart = spc.xmr_chart(
         rows.set_index("period")["value"],
         polarity,
         target,
         kpi["spc_rebase"],
-        shift_length=shift_length,
+        **vars(method.options),
     )
     fmt = {"unit": kpi["unit"], "decimals": kpi["decimals"], "rate_per": kpi["rate_per"]}
     row = {name: kpi[name] for name in COLUMNS if name in kpi.index}
@@ -188,6 +201,7 @@ def judge_kpi(
         "spc_assurance": chart.assurance,
         "spc_points": len(chart.points),
         "spc_trial": chart.trial,
+        "spc_method": method.label,
         "stale": j.is_stale(latest.newest, kpi["frequency"], kpi["lag_months"], quarter),
         "expected_period": format_period(
             j.expected_period(kpi["frequency"], kpi["lag_months"], quarter)
@@ -197,17 +211,28 @@ def judge_kpi(
     }
     row |= _comparisons(kpi, rows, current, comparators)
     row["exceptions"] = exception_reasons(row)
-    return row
+    return row, chart
 
 
-def assess(
-    dataset: Dataset, quarter: pd.Period | None = None, *, shift_length: int = spc.SHIFT
-) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Judged:
+    """A quarter's judgements (the rows of ``assess``) and each KPI's XmR chart by KPI id."""
+
+    table: pd.DataFrame
+    charts: dict[str, spc.Chart]
+
+
+def assess(dataset: Dataset, quarter: pd.Period | None = None) -> pd.DataFrame:
     """One row per KPI (data dictionary order) with every judgement as at the quarter.
 
-    ``quarter`` defaults to the latest quarter with any figure; ``shift_length`` is the SPC
-    shift rule's run length (7, or 6 as the MDC tool allows).
+    ``quarter`` defaults to the latest quarter with any figure. Each KPI's SPC method is the
+    one its data dictionary entry or the plan chooses (``pmf_utils.spc_methods``).
     """
+    return judge(dataset, quarter).table
+
+
+def judge(dataset: Dataset, quarter: pd.Period | None = None) -> Judged:
+    """``assess``'s table together with the XmR charts behind its SPC columns."""
     quarter = quarter or dataset.latest_quarter()
 
     def by_kpi(frame: pd.DataFrame):
@@ -217,20 +242,16 @@ def assess(
     observations = by_kpi(dataset.observations)
     targets = by_kpi(dataset.targets)
     comparators = by_kpi(dataset.comparators)
-    rows = [
-        judge_kpi(
-            kpi,
-            observations(kpi_id),
-            targets(kpi_id),
-            comparators(kpi_id),
-            quarter,
-            shift_length=shift_length,
+    judged = {
+        kpi_id: _judge_kpi(
+            kpi, observations(kpi_id), targets(kpi_id), comparators(kpi_id), quarter
         )
         for kpi_id, kpi in dataset.kpis.iterrows()
-    ]
-    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    }
+    frame = pd.DataFrame([row for row, _ in judged.values()], columns=list(COLUMNS))
     frame["quartile"] = frame["quartile"].astype("Int64")
-    return frame.astype({"stale": bool, "spc_trial": bool})
+    table = frame.astype({"stale": bool, "spc_trial": bool})
+    return Judged(table, {kpi_id: chart for kpi_id, (_, chart) in judged.items()})
 
 
 def exceptions(assessment: pd.DataFrame) -> pd.DataFrame:

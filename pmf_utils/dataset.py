@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import spc_methods
 from .periods import parse_period
 from .schema import SPECS
 from .validation import DataError, Table, parse_number, read_all
@@ -34,6 +35,8 @@ class Plan:
     region_name: str
     neighbours_name: str
     illustrative: bool
+    spc_method: spc_methods.Method = spc_methods.DEFAULT_METHOD
+    """The SPC method of every KPI that does not choose its own."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,7 +132,7 @@ def _load(folder: Path, stamp: tuple) -> Dataset:
     ambitions = _frame(tables["ambitions.csv"]).reset_index(names="order")
     priorities = _frame(tables["priorities.csv"]).reset_index(names="order")
     priorities = priorities.merge(ambitions[["ambition_id", "ambition"]], on="ambition_id")
-    kpis = _kpis(tables["kpis.csv"], priorities)
+    kpis = _kpis(tables["kpis.csv"], priorities, plan.spc_method)
     frequency = kpis["frequency"].to_dict()
     return Dataset(
         data_dir=folder,
@@ -172,11 +175,17 @@ def _plan(table: Table) -> Plan:
         region_name=fields.get("region_name") or "Region",
         neighbours_name=fields.get("neighbours_name") or "Statistical neighbours",
         illustrative=fields.get("illustrative", "false").lower() == "true",
+        spc_method=spc_methods.resolve(fields, spc_methods.DEFAULT_METHOD),
     )
 
 
-def _kpis(table: Table, priorities: pd.DataFrame) -> pd.DataFrame:
+def _kpis(
+    table: Table, priorities: pd.DataFrame, plan_method: spc_methods.Method
+) -> pd.DataFrame:
     kpis = _frame(table)
+    # Each KPI's SPC method as a Method object; its option columns are folded into it.
+    methods = [spc_methods.resolve(row, plan_method) for row in kpis.to_dict("records")]
+    kpis = kpis.drop(columns=list(spc_methods.SETTINGS)).assign(spc_method=methods)
     _numbers(kpis, "rate_per", "change_threshold")
     kpis["decimals"] = kpis["decimals"].astype(int)
     kpis["lag_months"] = kpis["lag_months"].astype(int)

@@ -16,10 +16,10 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import display
 
-from . import charts, narrative, spc
+from . import charts, narrative
 from . import markdown as md
 from . import vocabulary as v
-from .assessment import JUDGEMENT_KINDS, assess, exceptions
+from .assessment import JUDGEMENT_KINDS, Judged, exceptions, judge
 from .dataset import Dataset, load
 from .periods import PERIODS_PER_YEAR, format_period, parse_quarter, quarter_label
 
@@ -37,9 +37,10 @@ def show(markdown: str, **pmf: str) -> None:
 
 
 @lru_cache(maxsize=8)
-def _assessment(data: Dataset, quarter: pd.Period) -> pd.DataFrame:
+def _judged(data: Dataset, quarter: pd.Period) -> Judged:
     # Cached so the notebooks of one run, sharing a warm kernel, judge the quarter once.
-    return assess(data, quarter).set_index("kpi_id", drop=False)
+    judged = judge(data, quarter)
+    return Judged(judged.table.set_index("kpi_id", drop=False), judged.charts)
 
 
 class Report:
@@ -50,7 +51,9 @@ class Report:
     ) -> None:
         self.data = load(data_dir)
         self.quarter = parse_quarter(quarter) if quarter else self.data.latest_quarter()
-        self.assessment = _assessment(self.data, self.quarter)
+        judged = _judged(self.data, self.quarter)
+        self.assessment = judged.table
+        self.spc_charts = judged.charts
         self.figures = Path("figures")
 
     # ---- shared parts ---------------------------------------------------------------
@@ -327,18 +330,15 @@ class Report:
 
     def _spc(self, kpi_id: str) -> str:
         row = self.assessment.loc[kpi_id]
-        history = self._history_frame(kpi_id).dropna(subset=["value"])
-        kpi = self.data.kpi(kpi_id)
-        result = spc.xmr_chart(
-            history.set_index("period")["value"], kpi["polarity"], row["target"], kpi["spc_rebase"]
-        )
+        result = self.spc_charts[kpi_id]  # the chart the page's SPC verdicts came from
+        method = f"Drawn by {self.data.kpi(kpi_id)['spc_method'].describe()}."
         if result.variation == v.NOT_ENOUGH_DATA:
             return (
                 "### Statistical process control\n\nNot enough figures for a statistical process "
-                f"control chart ({len(history)} so far)."
+                f"control chart ({len(result.points)} so far). {method}"
             )
-        points = result.points.reset_index(drop=True)
-        points["period_label"] = history["period_label"].to_numpy()
+        points = result.points.reset_index(names="period")
+        points["period_label"] = [format_period(p) for p in points["period"]]
         points["special"] = points["variation"].map(_SPECIAL).fillna("")
         summary = (
             f"Latest point: {words(row, 'spc_variation').lower()}. "
@@ -347,11 +347,12 @@ class Report:
         chart = charts.spc_chart(
             f"{kpi_id}-spc", points, row["unit"], int(row["decimals"]), row["target"], summary
         )
-        trial = " Trial limits: fewer than 12 points." if result.trial else ""
+        below = result.options.trial_below
+        trial = f" Trial limits: fewer than {below} points." if result.trial else ""
         return "\n\n".join(
             [
                 "### Statistical process control",
-                f"{summary}{trial}",
+                f"{summary}{trial} {method}",
                 self._chart(chart, f"{row['name']}: XmR chart", row),
             ]
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .periods import FREQUENCIES
+from .spc_methods import SETTINGS as SPC_SETTINGS
 
 UNITS = ("percentage", "count", "rate", "currency", "score", "days", "ratio")
 NON_NEGATIVE_UNITS = ("percentage", "count", "rate", "days", "ratio")
@@ -23,8 +24,10 @@ PLAN_FIELDS = (
     "region_name",
     "neighbours_name",
     "illustrative",
+    *SPC_SETTINGS,
 )
 REPEATABLE_PLAN_FIELDS = ("principle",)
+REQUIRED_PLAN_FIELDS = ("council", "plan_title", "plan_years", "vision", "principle")
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 KPI_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 
@@ -95,6 +98,7 @@ SPECS: dict[str, FileSpec] = {
                 Column("owner"),
                 Column("change_threshold", "number", required=False, blank=True),
                 Column("spc_rebase", "text", required=False, blank=True),
+                *(Column(name, required=False, blank=True) for name in SPC_SETTINGS),
             ),
             key=("kpi_id",),
         ),

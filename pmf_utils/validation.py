@@ -17,13 +17,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import spc_methods
 from .periods import PeriodError, format_period, parse_period
 from .schema import (
     ID_PATTERN,
     KPI_ID_PATTERN,
     NON_NEGATIVE_UNITS,
-    PLAN_FIELDS,
     REPEATABLE_PLAN_FIELDS,
+    REQUIRED_PLAN_FIELDS,
+    SPC_SETTINGS,
     SPECS,
     Column,
     FileSpec,
@@ -311,9 +313,24 @@ def _check_plan(table: Table | None) -> list[Problem]:
         seen.setdefault(name, line)
         if name == "illustrative" and row["value"].lower() not in ("true", "false"):
             found.append(table.problem(line, "value", "illustrative must be true or false"))
-    for name in PLAN_FIELDS:
-        if name not in seen and name not in ("region_name", "neighbours_name", "illustrative"):
+        if name in SPC_SETTINGS:
+            found += _spc_problems(table, line, {name: row["value"]}, "value")
+    for name in REQUIRED_PLAN_FIELDS:
+        if name not in seen:
             found.append(table.problem(1, "field", f"the plan needs a '{name}' row"))
+    return found
+
+
+def _spc_problems(table: Table, line: int, settings: Row, column: str | None) -> list[Problem]:
+    """Each ``spc_*`` setting that is not a valid value, at its column (or ``column``)."""
+    found = []
+    for name, text in settings.items():
+        if name in SPC_SETTINGS and text:
+            try:
+                spc_methods.parse(name, text)
+            except ValueError as error:
+                message = f"{name}: {error}" if column else str(error)
+                found.append(table.problem(line, column or name, message))
     return found
 
 
@@ -351,6 +368,7 @@ def _check_kpis(table: Table | None) -> list[Problem]:
         threshold = _number(row.get("change_threshold", ""))
         if threshold is not None and threshold < 0:
             found.append(table.problem(line, "change_threshold", "cannot be negative"))
+        found += _spc_problems(table, line, row, None)
         frequency = row.get("frequency", "")
         for text in filter(None, (t.strip() for t in row.get("spc_rebase", "").split(";"))):
             try:

@@ -63,7 +63,7 @@ from pmf_utils.periods import (
     parse_period,
     parse_quarter,
 )
-from pmf_utils.schema import SPECS
+from pmf_utils.schema import SPC_SETTINGS, SPECS
 
 SEED = 20251015
 """Fixed seed: every run writes the same figures."""
@@ -1895,7 +1895,9 @@ KPIS: tuple[Kpi, ...] = (
 
 Row = dict[str, str]
 COLUMNS: dict[str, list[str]] = {
-    name: [c.name for c in spec.columns] for name, spec in SPECS.items()
+    # The shipped KPIs all use the plan's (default) SPC method, so kpis.csv has no spc_* columns.
+    name: [c.name for c in spec.columns if c.name not in SPC_SETTINGS]
+    for name, spec in SPECS.items()
 }
 BENCH_COLUMNS = ("england", "region", "neighbours")
 NON_NEGATIVE = ("count", "rate", "days", "ratio")
