@@ -174,7 +174,8 @@ def _judge_kpi(
     rows = j.available(observations, quarter)
     latest = j.latest_as_at(observations, quarter)
     current = latest.row
-    in_force = j.target_in_force(targets, quarter)
+    # The target of the figure's own period (an older annual figure keeps its year's target).
+    in_force = j.target_in_force(targets, quarter if current is None else current["period"])
     target, tolerance = (
         (math.nan, math.nan) if in_force is None else (in_force["target"], in_force["tolerance"])
     )

@@ -13,8 +13,11 @@ Decisions a reader of the report should be able to check:
   suppressed figure is current data that cannot be published) is older than the newest period
   the KPI's cadence and publication lag say should be out by the end of the quarter. A KPI with
   no figure at all is "no data", not stale.
-* **Target in force**: the target row with the latest starting financial year no later than the
-  quarter's financial year: a target applies from its year until a later row replaces it.
+* **Target in force**: a figure is judged against the target in force for its own period, not
+  the report quarter's: the target row with the latest starting financial year no later than
+  the financial year in which the figure's period ends (a target applies from its year until a
+  later row replaces it). So a 2024/25 annual figure still shown in 2025/26 is judged against
+  2024/25's target.
 * **Status**: higher is better: at or above target is on target; at or above target minus
   tolerance (a value exactly there included) is within tolerance; below that off target. Lower
   is better mirrors it. No target, or a KPI with no polarity, is monitor only: a context measure
@@ -93,9 +96,14 @@ def is_stale(newest: pd.Period | None, frequency: str, lag_months: int, quarter:
     return newest is not None and newest < expected_period(frequency, lag_months, quarter)
 
 
-def target_in_force(targets: pd.DataFrame, quarter: pd.Period) -> pd.Series | None:
-    """One KPI's target row for the quarter: the latest to start by the quarter's year."""
-    year = quarter.asfreq("Y-MAR")
+def financial_year(period: pd.Period) -> pd.Period:
+    """The financial year in which a period (of any frequency) ends."""
+    return pd.Period(period.end_time, freq="Y-MAR")
+
+
+def target_in_force(targets: pd.DataFrame, period: pd.Period) -> pd.Series | None:
+    """One KPI's target row for a period: the latest to start by the period's financial year."""
+    year = financial_year(period)
     started = targets[[start <= year for start in targets["starts"]]]
     return started.sort_values("starts").iloc[-1] if len(started) else None
 

@@ -5,6 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Hypothesis fails an example that runs over 200 ms by default: a timed test, flaky on a shared
+# two-core machine. Speed is measured in benchmarks/, never asserted here.
+settings.register_profile("pmf", deadline=None)
+settings.load_profile("pmf")
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED_DATA = REPO / "data"
