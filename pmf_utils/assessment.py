@@ -22,6 +22,7 @@ from . import spc, spc_methods
 from . import vocabulary as v
 from .dataset import Dataset, load
 from .periods import PERIODS_PER_YEAR, format_period, quarter_label
+from .targets import target_in_force
 
 COLUMNS = (
     "kpi_id",
@@ -132,7 +133,12 @@ def _comparisons(
             "quartile": None,
         }
     value, polarity = current["value"], kpi["polarity"]
-    previous, direction_previous = _travel(kpi, rows, current, 1)
+    # A year-to-date figure grows through the year: only the same period a year earlier compares.
+    previous, direction_previous = (
+        (math.nan, v.NOT_AVAILABLE)
+        if kpi.get("year_to_date", False)
+        else _travel(kpi, rows, current, 1)
+    )
     year_earlier, direction_year = _travel(kpi, rows, current, PERIODS_PER_YEAR[kpi["frequency"]])
     same_period = comparators[comparators["period"] == current["period"]]
     return {
@@ -175,7 +181,9 @@ def _judge_kpi(
     latest = j.latest_as_at(observations, quarter)
     current = latest.row
     # The target of the figure's own period (an older annual figure keeps its year's target).
-    in_force = j.target_in_force(targets, quarter if current is None else current["period"])
+    year_to_date = bool(kpi.get("year_to_date", False))
+    period = quarter if current is None else current["period"]
+    in_force = target_in_force(targets, period, year_to_date)
     target, tolerance = (
         (math.nan, math.nan) if in_force is None else (in_force["target"], in_force["tolerance"])
     )

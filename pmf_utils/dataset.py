@@ -140,7 +140,7 @@ def _load(folder: Path, stamp: tuple) -> Dataset:
         ambitions=ambitions,
         priorities=priorities.sort_values("order", ignore_index=True),
         kpis=kpis,
-        targets=_targets(tables.get("targets.csv")),
+        targets=_targets(tables.get("targets.csv"), frequency),
         observations=_observations(tables["observations.csv"], frequency),
         comparators=_comparators(tables.get("comparators.csv"), frequency),
         fingerprint=fingerprint(folder),
@@ -189,6 +189,7 @@ def _kpis(
     _numbers(kpis, "rate_per", "change_threshold")
     kpis["decimals"] = kpis["decimals"].astype(int)
     kpis["lag_months"] = kpis["lag_months"].astype(int)
+    kpis["year_to_date"] = kpis["year_to_date"] == "true"
     kpis["spc_rebase"] = [
         tuple(parse_period(t.strip(), f) for t in text.split(";") if t.strip())
         for text, f in zip(kpis["spc_rebase"], kpis["frequency"], strict=True)
@@ -198,10 +199,19 @@ def _kpis(
     return kpis.set_index("kpi_id", drop=False).rename_axis(None)
 
 
-def _targets(table: Table | None) -> pd.DataFrame:
+def _targets(table: Table | None, frequency: dict[str, str]) -> pd.DataFrame:
     targets = _frame(table, SPECS["targets.csv"].key + ("target", "tolerance", "note"))
     _numbers(targets, "target", "tolerance")
     targets["starts"] = [parse_period(y, "annual-financial") for y in targets["year"]]
+    # A profile row's period; None for a target for the whole year.
+    targets["period"] = pd.Series(
+        [
+            parse_period(text, frequency[kpi]) if text else None
+            for text, kpi in zip(targets["period"], targets["kpi_id"], strict=True)
+        ],
+        index=targets.index,
+        dtype=object,
+    )
     return targets.sort_values(["kpi_id", "starts"], ignore_index=True)
 
 

@@ -14,6 +14,7 @@ from .spc_methods import SETTINGS as SPC_SETTINGS
 UNITS = ("percentage", "count", "rate", "currency", "score", "days", "ratio")
 NON_NEGATIVE_UNITS = ("percentage", "count", "rate", "days", "ratio")
 POLARITIES = ("higher", "lower", "none")
+BOOLEAN = ("true", "false")
 FLAGS = ("provisional", "revised", "estimated", "suppressed")
 PLAN_FIELDS = (
     "council",
@@ -98,6 +99,7 @@ SPECS: dict[str, FileSpec] = {
                 Column("owner"),
                 Column("change_threshold", "number", required=False, blank=True),
                 Column("spc_rebase", "text", required=False, blank=True),
+                Column("year_to_date", "choice", required=False, blank=True, choices=BOOLEAN),
                 *(Column(name, required=False, blank=True) for name in SPC_SETTINGS),
             ),
             key=("kpi_id",),
@@ -107,11 +109,12 @@ SPECS: dict[str, FileSpec] = {
             (
                 Column("kpi_id", "kpi_id"),
                 Column("year", "year"),
+                Column("period", "period", required=False, blank=True),
                 Column("target", "number", blank=True),
                 Column("tolerance", "number", required=False, blank=True),
                 Column("note", required=False, blank=True),
             ),
-            key=("kpi_id", "year"),
+            key=("kpi_id", "year", "period"),
             required=False,
         ),
         FileSpec(

@@ -30,6 +30,7 @@ from .schema import (
     Column,
     FileSpec,
 )
+from .targets import PROFILE_FREQUENCIES, financial_year
 
 Row = dict[str, str]
 
@@ -212,10 +213,13 @@ def _check_cells(table: Table, row: Row, line: int) -> list[Problem]:
 
 def _check_duplicates(table: Table) -> list[Problem]:
     key = table.spec.key
+    required = {k for k in key if table.spec.column(k).required}
     # plan.csv repeats some fields on purpose; periods are compared once parsed.
-    if table.spec.name == "plan.csv" or "period" in key or not set(key) <= set(table.columns):
+    if table.spec.name == "plan.csv" or "period" in table.columns or not required <= set(
+        table.columns
+    ):
         return []
-    return _duplicates(table, [tuple(row[k] for k in key) for row in table.rows])
+    return _duplicates(table, [tuple(row.get(k, "") for k in key) for row in table.rows])
 
 
 def _duplicates(table: Table, keys: list[tuple | None]) -> list[Problem]:
@@ -229,7 +233,7 @@ def _duplicates(table: Table, keys: list[tuple | None]) -> list[Problem]:
         if key in first:
             found.append(
                 table.problem(
-                    line, label, f"duplicate of line {first[key]} ({' '.join(map(_text, key))})"
+                    line, label, f"duplicate of line {first[key]} ({_key_text(key)})"
                 )
             )
         else:
@@ -237,8 +241,13 @@ def _duplicates(table: Table, keys: list[tuple | None]) -> list[Problem]:
     return found
 
 
-def _text(part: object) -> str:
-    return format_period(part) if isinstance(part, pd.Period) else str(part)
+def _key_text(key: tuple) -> str:
+    """A row's key as written, leaving out a blank optional part (a target's period)."""
+    return " ".join(
+        format_period(part) if isinstance(part, pd.Period) else str(part)
+        for part in key
+        if part not in ("", None)
+    )
 
 
 def read_all(data_dir: Path) -> tuple[dict[str, Table], list[Problem]]:
@@ -291,7 +300,7 @@ def _cross_checks(tables: dict[str, Table]) -> list[Problem]:
     for name in ("targets.csv", "observations.csv", "comparators.csv"):
         found += _check_refs(tables.get(name), "kpi_id", kpi_ids, "kpis.csv")
     found += _check_targets(tables.get("targets.csv"), kpis)
-    for name in ("observations.csv", "comparators.csv"):
+    for name in ("targets.csv", "observations.csv", "comparators.csv"):
         found += _check_periods(tables.get(name), kpis)
     found += _check_observations(tables.get("observations.csv"), kpis)
     return found
@@ -407,7 +416,30 @@ def _check_targets(table: Table | None, kpis: dict[str, Row]) -> list[Problem]:
             message = _range_problem(unit, target)
             if message:
                 found.append(table.problem(line, "target", message))
+        found += _profile_problems(table, line, row, kpis)
     return found
+
+
+def _profile_problems(table: Table, line: int, row: Row, kpis: dict[str, Row]) -> list[Problem]:
+    """A target for one period must divide the KPI's year and lie in the row's year.
+
+    A period that does not parse for the KPI's frequency is reported by ``_check_periods``.
+    """
+    frequency = kpis.get(row.get("kpi_id", ""), {}).get("frequency")
+    if not row.get("period") or frequency not in _FREQUENCIES:
+        return []
+    try:
+        period = parse_period(row["period"], frequency)
+        year = parse_period(row.get("year", ""), "annual-financial")
+    except PeriodError:
+        return []
+    if frequency not in PROFILE_FREQUENCIES:
+        message = f"{frequency} KPIs have one figure a year: leave period blank"
+    elif financial_year(period) != year:
+        message = f"{format_period(period)} is not in {row['year']}"
+    else:
+        return []
+    return [table.problem(line, "period", message)]
 
 
 def _check_periods(table: Table | None, kpis: dict[str, Row]) -> list[Problem]:
@@ -425,7 +457,8 @@ def _check_periods(table: Table | None, kpis: dict[str, Row]) -> list[Problem]:
         if frequency not in _FREQUENCIES:
             continue
         try:
-            period = parse_period(row["period"], frequency)
+            # A target's period may be blank: the target is for the whole year.
+            period = parse_period(row["period"], frequency) if row["period"] else None
         except PeriodError as error:
             found.append(table.problem(line, "period", f"{error} ({frequency} KPI)"))
             continue

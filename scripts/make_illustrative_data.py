@@ -63,7 +63,7 @@ from pmf_utils.periods import (
     parse_period,
     parse_quarter,
 )
-from pmf_utils.schema import SPC_SETTINGS, SPECS
+from pmf_utils.schema import SPECS
 
 SEED = 20251015
 """Fixed seed: every run writes the same figures."""
@@ -1895,9 +1895,7 @@ KPIS: tuple[Kpi, ...] = (
 
 Row = dict[str, str]
 COLUMNS: dict[str, list[str]] = {
-    # The shipped KPIs all use the plan's (default) SPC method, so kpis.csv has no spc_* columns.
-    name: [c.name for c in spec.columns if c.name not in SPC_SETTINGS]
-    for name, spec in SPECS.items()
+    name: [c.name for c in spec.columns] for name, spec in SPECS.items()
 }
 BENCH_COLUMNS = ("england", "region", "neighbours")
 NON_NEGATIVE = ("count", "rate", "days", "ratio")
@@ -2902,7 +2900,10 @@ def write_all(out: Path) -> None:
     data = build()
     check_cases(data)
     for name, rows in data.files.items():
-        write_csv(out / name, COLUMNS[name], rows)
+        # Optional columns no row fills (spc_method, a target's period ...) are left out.
+        optional = {c.name for c in SPECS[name].columns if not c.required}
+        columns = [c for c in COLUMNS[name] if c not in optional or any(c in r for r in rows)]
+        write_csv(out / name, columns, rows)
     write_narrative(out, data)
 
 
