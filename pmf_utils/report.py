@@ -22,6 +22,7 @@ from . import vocabulary as v
 from .assessment import JUDGEMENT_KINDS, Judged, exceptions, judge
 from .dataset import Dataset, load
 from .periods import PERIODS_PER_YEAR, format_period, parse_quarter, quarter_label
+from .targets import targets_by_period
 
 RECENT_YEARS = 3
 """How many years of history the trend chart on a priority page shows."""
@@ -320,13 +321,19 @@ class Report:
             history.reset_index(drop=True),
             row["unit"],
             int(row["decimals"]),
-            row["target"],
+            self._targets(kpi_id, history["period"]),
             v.label("status", row["status"]),
             names,
             row["name"],
         )
         span = f"{history['period_label'].iloc[0]} to {history['period_label'].iloc[-1]}"
         return self._chart(chart, f"{row['name']}, {span}", row)
+
+    def _targets(self, kpi_id: str, periods: pd.Series) -> list[float]:
+        """The target in force for each period, as the judgements used it (a step where the
+        target changed, a profile within a year)."""
+        rows = self.data.targets[self.data.targets["kpi_id"] == kpi_id]
+        return targets_by_period(rows, periods, bool(self.data.kpi(kpi_id)["year_to_date"]))
 
     def _spc(self, kpi_id: str) -> str:
         row = self.assessment.loc[kpi_id]
@@ -344,8 +351,9 @@ class Report:
             f"Latest point: {words(row, 'spc_variation').lower()}. "
             f"Assurance: {words(row, 'spc_assurance').lower()}."
         )
+        targets = self._targets(kpi_id, points["period"])
         chart = charts.spc_chart(
-            f"{kpi_id}-spc", points, row["unit"], int(row["decimals"]), row["target"], summary
+            f"{kpi_id}-spc", points, row["unit"], int(row["decimals"]), targets, summary
         )
         below = result.options.trial_below
         trial = f" Trial limits: fewer than {below} points." if result.trial else ""

@@ -172,3 +172,23 @@ def test_profiles_load_and_bad_ones_are_reported(mini_data: Path) -> None:
     )
     targets = load(mini_data).targets
     assert targets["period"].tolist() == [None, parse_period("2025/26 Q1", "quarterly")]
+
+
+def test_a_chart_draws_each_periods_target(tmp_path: Path) -> None:
+    """The numbers behind the chart carry the target of each period, and the alt text says the
+    target changed; a single target still applies to every period."""
+    from pmf_utils import charts
+
+    history = pd.DataFrame(
+        {"period_label": ["2024/25", "2025/26", "2026/27"], "value": [55.0, 58.0, 61.0]}
+    )
+    args = ("percentage", 1)
+    names = {"value": "Anytown"}
+    stepped = charts.trend_chart("s", history, *args, [NAN, 57.0, 62.0], "", names, "X")
+    assert stepped.data["target"].tolist()[1:] == [57.0, 62.0]
+    assert "target 62.0% (it changed over the period)" in stepped.alt
+    flat = charts.trend_chart("f", history, *args, 60.0, "", names, "X")
+    assert flat.data["target"].tolist() == [60.0] * 3
+    assert flat.alt.endswith("; target 60.0%.")
+    none = charts.trend_chart("n", history, *args, None, "", names, "X")
+    assert "target" not in none.data and "target" not in none.alt
