@@ -13,7 +13,9 @@ differ in a handful of choices. ``xmr_chart`` takes each as a keyword argument (
 lists them), and ``pmf_utils.spc_methods`` names the sets of choices a plan or KPI can pick:
 ``mdc``, ``nhsrplotthedots`` and the project's default ``pmf``. Every choice, how each method
 makes it and why is tabled in ``docs/spc-methods.md`` (the assumptions and caveats log); read
-that before changing anything here.
+that before changing anything here. Note that a frozen baseline (``fix_after_n_points``) is not
+a rebase: a rebase recalculates limits from a later period, a frozen baseline applies the
+earlier limits to every later point, so a change shows against the old process.
 """
 
 from __future__ import annotations
