@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from . import intervals, spc, spc_methods
 from . import judgements as j
-from . import spc, spc_methods
 from . import vocabulary as v
 from .dataset import Dataset, load
 from .periods import PERIODS_PER_YEAR, format_period, quarter_label
@@ -70,8 +70,13 @@ COLUMNS = (
 BENCHMARKS = ("england", "region", "neighbours")
 
 
-def _interval(row: pd.Series) -> j.Interval:
-    return (row["ci_lower"], row["ci_upper"])
+def _interval(kpi: pd.Series, row: pd.Series) -> j.Interval:
+    """The figure's interval: at the KPI's ``ci_level`` from its counts, else as given."""
+    level = kpi.get("ci_level", "")
+    if not level:
+        return (row["ci_lower"], row["ci_upper"])
+    counts = (row.get("numerator", math.nan), row.get("denominator", math.nan))
+    return intervals.interval(kpi["unit"], *counts, kpi["rate_per"], row["value"], level)
 
 
 def _figure(rows: pd.DataFrame, period: pd.Period) -> pd.Series | None:
@@ -90,8 +95,8 @@ def _travel(kpi: pd.Series, rows: pd.DataFrame, latest: pd.Series, steps: int) -
         earlier["value"],
         kpi["polarity"],
         kpi["change_threshold"],
-        _interval(latest),
-        _interval(earlier),
+        _interval(kpi, latest),
+        _interval(kpi, earlier),
     )
     return earlier["value"], verdict
 
@@ -149,7 +154,7 @@ def _comparisons(
         **{name: current[name] for name in BENCHMARKS},
         **{
             f"benchmark_{name}": j.benchmark(
-                value, current[name], polarity, kpi["change_threshold"], _interval(current)
+                value, current[name], polarity, kpi["change_threshold"], _interval(kpi, current)
             )
             for name in BENCHMARKS
         },

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .intervals import LEVELS as CI_LEVELS
 from .periods import FREQUENCIES
 from .spc_methods import SETTINGS as SPC_SETTINGS
 
@@ -100,6 +101,7 @@ SPECS: dict[str, FileSpec] = {
                 Column("change_threshold", "number", required=False, blank=True),
                 Column("spc_rebase", "text", required=False, blank=True),
                 Column("year_to_date", "choice", required=False, blank=True, choices=BOOLEAN),
+                Column("ci_level", "choice", required=False, blank=True, choices=CI_LEVELS),
                 *(Column(name, required=False, blank=True) for name in SPC_SETTINGS),
             ),
             key=("kpi_id",),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import settings
 
@@ -54,3 +56,37 @@ def shipped_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
             )
             assert result.ok, result.summary()
     return reports
+
+
+def judged_alone(
+    figures: list[dict], quarter, targets=None, **kpi_fields: object
+) -> pd.Series:
+    """``judge_kpi`` on one quarterly percentage KPI (``kpi_fields`` change it) given plain
+    figures: each a dict with ``period`` (a Period), ``value`` and any observation column."""
+    from pmf_utils import assessment
+
+    blank = dict.fromkeys(
+        ["numerator", "denominator", "ci_lower", "ci_upper", *assessment.BENCHMARKS], math.nan
+    )
+    observations = pd.DataFrame(
+        [{**blank, "flag": "", "note": "", **f, "period_end": f["period"].end_time}
+         for f in figures]
+    )
+    kpi = {
+        "kpi_id": "K01",
+        "unit": "percentage",
+        "decimals": 1,
+        "rate_per": math.nan,
+        "polarity": "higher",
+        "frequency": "quarterly",
+        "lag_months": 0,
+        "change_threshold": math.nan,
+        "spc_rebase": (),
+    }
+    if targets is None:
+        targets = pd.DataFrame(columns=["starts", "target", "tolerance"])
+    no_comparators = pd.DataFrame(columns=["period", "value"])
+    row = assessment.judge_kpi(
+        pd.Series(kpi | kpi_fields), observations, targets, no_comparators, quarter
+    )
+    return pd.Series(row)

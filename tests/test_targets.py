@@ -9,12 +9,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pmf_utils import assessment
 from pmf_utils import vocabulary as v
 from pmf_utils.dataset import load
 from pmf_utils.periods import parse_period, parse_quarter
 from pmf_utils.targets import closes_year, target_in_force, targets_by_period
 from pmf_utils.validation import read_all
+
+from .conftest import judged_alone
 
 NAN = math.nan
 
@@ -77,35 +78,8 @@ def test_a_target_changed_by_year_is_drawn_per_year() -> None:
 
 def _judge(values: dict[str, float], quarter: str, year_to_date: bool = True) -> pd.Series:
     periods = quarters(*values)
-    observations = pd.DataFrame(
-        {
-            "period": periods,
-            "period_end": [p.end_time for p in periods],
-            "value": list(values.values()),
-            **dict.fromkeys(["ci_lower", "ci_upper", *assessment.BENCHMARKS], NAN),
-            "flag": "",
-            "note": "",
-        }
-    )
-    kpi = pd.Series(
-        {
-            "kpi_id": "EES02",
-            "unit": "percentage",
-            "decimals": 1,
-            "rate_per": NAN,
-            "polarity": "higher",
-            "frequency": "quarterly",
-            "lag_months": 0,
-            "change_threshold": NAN,
-            "spc_rebase": (),
-            "year_to_date": year_to_date,
-        }
-    )
-    comparators = pd.DataFrame(columns=["period", "value"])
-    row = assessment.judge_kpi(
-        kpi, observations, COUNCIL_TAX, comparators, parse_quarter(quarter)
-    )
-    return pd.Series(row)
+    figures = [{"period": p, "value": x} for p, x in zip(periods, values.values(), strict=True)]
+    return judged_alone(figures, parse_quarter(quarter), COUNCIL_TAX, year_to_date=year_to_date)
 
 
 YEAR_TO_DATE = {
