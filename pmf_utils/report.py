@@ -419,7 +419,8 @@ class Report:
         targets = self.data.targets[self.data.targets["kpi_id"] == kpi_id]
         fmt = {"unit": kpi["unit"], "decimals": int(kpi["decimals"]), "rate_per": kpi["rate_per"]}
         return "; ".join(
-            f"{t.year}: {v.format_value(t.target, **fmt)}"
+            # A profile row names its period; a year's row its year.
+            f"{format_period(t.period) if t.period else t.year}: {v.format_value(t.target, **fmt)}"
             + (
                 f" (tolerance {v.format_value(t.tolerance, **fmt)})"
                 if pd.notna(t.tolerance)
@@ -481,12 +482,14 @@ def _missing(flag: str) -> str:
 
 def _definition_facts(kpi: pd.Series, target_text: str) -> list[tuple[str, str]]:
     unit = kpi["unit"] + (f" per {kpi['rate_per']:,.0f}" if kpi["unit"] == "rate" else "")
+    frequency = kpi["frequency"].replace("-", ", ")
+    frequency += ", year to date" if kpi.get("year_to_date", False) else ""
     return [
         ("Definition", kpi["definition"]),
         ("Calculation", kpi["methodology"]),
         ("Unit", unit),
         ("Polarity", _POLARITY[kpi["polarity"]]),
-        ("Frequency", kpi["frequency"].replace("-", ", ")),
+        ("Frequency", frequency),
         ("Publication lag", f"{kpi['lag_months']} months"),
         ("Source", kpi["source"]),
         ("Benchmarking source", kpi["benchmark_source"] or "None"),

@@ -166,3 +166,24 @@ def test_a_chart_draws_each_periods_target(tmp_path: Path) -> None:
     assert flat.alt.endswith("; target 60.0%.")
     none = charts.trend_chart("n", history, *args, None, "", names, "X")
     assert "target" not in none.data and "target" not in none.alt
+
+
+def test_the_data_dictionary_page_names_a_profiles_periods(
+    mini_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A profile row read '2025/26: 300' beside the year's '2025/26: 1,200'."""
+    from pmf_utils.report import Report
+
+    (mini_data / "targets.csv").write_text(
+        "kpi_id,year,period,target\nST01,2025/26,,1200\nST01,2025/26,2025/26 Q1,300\n",
+        encoding="utf-8",
+    )
+    kpis = (mini_data / "kpis.csv").read_text(encoding="utf-8").splitlines()
+    kpis = [kpis[0] + ",year_to_date"] + [
+        line + (",true" if line.startswith("ST01") else ",") for line in kpis[1:]
+    ]
+    (mini_data / "kpis.csv").write_text("\n".join(kpis) + "\n", encoding="utf-8")
+    monkeypatch.chdir(mini_data)
+    page = Report("2025/26 Q1", mini_data)._definition("ST01")
+    assert "| Targets | 2025/26: 1,200; 2025/26 Q1: 300 |" in page
+    assert "| Frequency | quarterly, year to date |" in page
