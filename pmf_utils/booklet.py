@@ -22,6 +22,7 @@ import nbformat
 import typst
 import yaml
 
+from . import markdown as md
 from .site import (
     TEMPLATES,
     Conversion,
@@ -30,7 +31,6 @@ from .site import (
     Project,
     RenderError,
     convert,
-    escape_markdown,
     heading_levels,
     read_document,
 )
@@ -82,7 +82,7 @@ def write_booklet(
         levels = heading_levels(part.cells)
         shift = part.level + 1 - min(levels, default=part.level + 1)
         hashes = "#" * part.level
-        heading = f"{hashes} {escape_markdown(part.title)} {{#part-{part.anchor} .pmf-part}}"
+        heading = f"{hashes} {md.text(part.title)} {{#part-{part.anchor} .pmf-part}}"
         cells.append(nbformat.v4.new_markdown_cell(f'{heading}\n\n::: {{.pmf-shift by="{shift}"}}'))
         cells.extend(nbformat.from_dict(dict(cell)) for cell in part.cells)
         cells.append(nbformat.v4.new_markdown_cell(":::"))

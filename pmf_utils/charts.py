@@ -77,6 +77,8 @@ def style() -> dict:
     rc.update(
         {
             "font.family": "DejaVu Sans",
+            # Names and labels come from the data: "$" is a pound or dollar sign, never math.
+            "text.parse_math": False,
             "axes.edgecolor": "#b1b4b6",
             "axes.titleweight": "bold",
             "axes.titlesize": 11,

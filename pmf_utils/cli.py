@@ -2,7 +2,8 @@
 
 Each subcommand is a thin shell over a tested function of the package, so the command line,
 the notebooks and the tests all run the same code. Exit status: 0 success, 1 a run or build
-failed, 2 the input was wrong (bad data, bad arguments).
+failed (or another run holds the project), 2 the input was wrong (bad data, bad arguments),
+130 interrupted.
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ from collections.abc import Callable, Sequence
 
 from .dataset import DataError, find_data_dir, load, validate
 from .periods import PeriodError, parse_quarter, quarter_label
+from .runlock import terminate_as_interrupt
 
 INPUT_ERROR = 2
+INTERRUPTED = 130
+"""Ctrl-C or SIGTERM, as shells report a process stopped by SIGINT."""
 
 
 def quarter_arg(text: str):
@@ -63,9 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def command(name: str, handler, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
-        sub.add_argument(
-            "--data", metavar="DIR", help="the data folder (default: $PMF_DATA, else ./data)"
-        )
+        data_option(sub)
         sub.set_defaults(handler=handler)
         return sub
 
@@ -107,7 +109,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     render.add_argument("--quarter", type=quarter_arg, help="e.g. 2025/26 Q2 (default: latest)")
     _publish_options(render)
+
+    from .imports.cli import add_commands
+
+    add_commands(commands, data_option)
     return parser
+
+
+def data_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data", metavar="DIR", help="the data folder (default: $PMF_DATA, else ./data)"
+    )
 
 
 def _publish_options(parser: argparse.ArgumentParser) -> None:
@@ -119,8 +131,13 @@ def _publish_options(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    terminate_as_interrupt()
     try:
         return args.handler(args)
+    except KeyboardInterrupt as error:
+        # One line, no traceback: the publisher's message says what became of the site.
+        print(str(error) or "Interrupted: nothing was published.", file=sys.stderr)
+        return INTERRUPTED
     except DataError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)

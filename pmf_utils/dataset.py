@@ -16,8 +16,9 @@ import pandas as pd
 
 from . import spc_methods
 from .periods import parse_period
+from .problems import DataError
 from .schema import SPECS
-from .validation import DataError, Table, parse_number, read_all
+from .validation import Table, parse_number, read_all
 
 DATA_ENV = "PMF_DATA"
 PACKAGE_DATA = Path(__file__).resolve().parent.parent / "data"

@@ -35,7 +35,8 @@ def wilson(numerator: float, denominator: float, level: str) -> tuple[float, flo
     centre = p + k * k / (2 * denominator)
     spread = k * math.sqrt(p * (1 - p) / denominator + k * k / (4 * denominator**2))
     scale = 1 + k * k / denominator
-    return (centre - spread) / scale, (centre + spread) / scale
+    # Clamped: at 0 or all of the denominator rounding can step just outside 0 to 1.
+    return max(0.0, (centre - spread) / scale), min(1.0, (centre + spread) / scale)
 
 
 def byar(count: float, level: str) -> tuple[float, float]:

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import sanitise
 from .dataset import Dataset, find_data_dir, load
 from .periods import parse_quarter, quarter_label, quarter_slug
 
@@ -53,8 +54,9 @@ class NarrativeError(ValueError):
 class Commentary:
     """One commentary file as the report shows it.
 
-    ``text`` is what is published: HTML comments (the analysts' notes to themselves, the draft
-    marker) are removed. In a notebook the object displays as markdown carrying the metadata
+    ``text`` is what the analysts wrote, without HTML comments (their notes to themselves, the
+    draft marker); ``markdown()`` is what is published, made safe by ``sanitise``. In a
+    notebook the object displays as markdown carrying the metadata
     ``{"pmf": {"narrative": relpath, "state": state}}`` that the run looks for.
     """
 
@@ -69,9 +71,10 @@ class Commentary:
         label = quarter_label(self.quarter)
         if self.state == AWAITED:
             return f"> **Commentary awaited.** The commentary for {label} has not been written yet."
+        [published] = sanitise.commentary([self.text])
         if self.state == DRAFT:
-            return f"> **Draft:** carried forward and not yet revised for {label}.\n\n{self.text}"
-        return self.text
+            return f"> **Draft:** carried forward and not yet revised for {label}.\n\n{published}"
+        return published
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> tuple[dict, dict]:
         text = self.markdown()
@@ -167,6 +170,13 @@ def completeness(data: Dataset, quarter: pd.Period | str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["kind", "id", "name", "priority_id", "file", "state"])
 
 
+def prepare(data: Dataset, quarter: pd.Period | str) -> None:
+    """Make every commentary of the quarter safe to publish at once (one pandoc process), so
+    the notebooks that show them one by one find them ready."""
+    texts = [read(data.data_dir, quarter, k, i).text for k, i, _n, _p in _expected(data)]
+    sanitise.commentary([t for t in texts if t])
+
+
 def awaited(data: Dataset, quarter: pd.Period | str) -> pd.DataFrame:
     """Every commentary still awaited for the quarter (overview, priorities, KPIs)."""
     table = completeness(data, quarter)
@@ -259,6 +269,7 @@ __all__ = [
     "file_name",
     "new_quarter",
     "new_quarter_command",
+    "prepare",
     "read",
     "relpath",
 ]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import copy
+import errno
 import fcntl
 import json
 import re
@@ -34,6 +35,7 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 import matplotlib
@@ -42,9 +44,11 @@ import pandas as pd
 import yaml
 
 from . import booklet, site
+from . import markdown as md
 from .dataset import Dataset, find_data_dir, load
 from .periods import describe_period, quarter_label, quarter_slug
-from .site import RenderError, escape_markdown, heading_levels, markdown_slots
+from .runlock import Busy, project_lock, signals_held
+from .site import RenderError, heading_levels, markdown_slots
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 REPORTS_DIR = PROJECT_DIR / "reports"
@@ -65,6 +69,10 @@ _PARENT = {child: parent for parent, child in _CHILD.items()}
 
 class PublishError(RuntimeError):
     """The input cannot be published as asked (missing notebooks, already published, ...)."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM during publishing; the message says what became of the site."""
 
 
 @dataclass(frozen=True)
@@ -210,15 +218,33 @@ def publish_quarter(
     engine = choose_engine(engine)
     reports_dir = Path(reports_dir or REPORTS_DIR)
     site_dir = Path(site_dir or SITE_DIR)
-    slug = quarter_slug(quarter)
-    report = read_report(data, quarter, reports_dir / slug)
+    report = read_report(data, quarter, reports_dir / quarter_slug(quarter))
     site_dir.mkdir(parents=True, exist_ok=True)
+    done: list[Publication] = []
+    try:
+        _publish(report, site_dir, engine, force, done)
+    except KeyboardInterrupt:
+        where = (
+            f"was published in full in {site_dir}"
+            if done
+            else f"was not published; {site_dir} was left as it was"
+        )
+        raise Interrupted(f"Interrupted: {quarter_label(quarter)} {where}.") from None
+    return done[0]
+
+
+def _publish(
+    report: Report, site_dir: Path, engine: str, force: bool, done: list[Publication]
+) -> None:
+    """Build in a temporary folder, then replace the published quarter with signals held
+    back, so an interruption leaves the site as it was or fully replaced (``done`` says)."""
+    slug = report.slug
     with _lock(site_dir):
         published = site_dir / slug
         if published.exists() and not force:
             raise PublishError(
-                f"{quarter_label(quarter)} is already published in {published}; use --force to "
-                "publish it again (the earlier version is kept beside the new one)"
+                f"{quarter_label(report.quarter)} is already published in {published}; use "
+                "--force to publish it again (the earlier version is kept beside the new one)"
             )
         now = datetime.now(UTC).replace(microsecond=0)
         stamp = _stamp(report, now)
@@ -234,15 +260,18 @@ def publish_quarter(
                 stamp,
                 engine,
             )
-            _commit(site_dir, published, superseded, quarter_out, front_out, build / "replaced")
-    return Publication(
-        quarter=quarter_label(quarter),
-        engine=engine,
-        site_index=site_dir / "index.html",
-        quarter_index=published / "index.html",
-        booklets=tuple(published / b["href"] for b in manifest["booklets"]),
-        superseded=superseded,
-    )
+            with signals_held():
+                _commit(site_dir, published, superseded, quarter_out, front_out, build / "old")
+                done.append(
+                    Publication(
+                        quarter=quarter_label(report.quarter),
+                        engine=engine,
+                        site_index=site_dir / "index.html",
+                        quarter_index=published / "index.html",
+                        booklets=tuple(published / b["href"] for b in manifest["booklets"]),
+                        superseded=superseded,
+                    )
+                )
 
 
 @contextlib.contextmanager
@@ -330,7 +359,7 @@ def _prepare_page(
     it offers."""
     notebook = nbformat.read(page.source, as_version=4)
     head, cells = site.notebook_front_matter(notebook.cells)
-    head.update(title=page.title, subtitle=quarter_label(report.quarter))
+    head.update(title=md.text(page.title), subtitle=md.text(quarter_label(report.quarter)))
     _drop_title_heading(cells, page.title)
     if 1 in heading_levels(cells):
         head["shift-heading-level-by"] = 1
@@ -362,15 +391,16 @@ def _prepare_page(
 
 
 def _drop_title_heading(cells: list[nbformat.NotebookNode], title: str) -> None:
-    """Remove the page's first heading when it is the page title at level 1: the title is
-    set once, from the notebook's metadata, by the page template and the booklet part."""
-    title_line = re.compile(rf"#[ \t]+{re.escape(title)}[ \t]*(?:\{{[^}}\n]*\}})?[ \t]*\n?")
+    """Remove the page's first heading when it is the page title at level 1 (as read: escapes
+    undone): the title is set once, from the notebook's metadata, by the page template and the
+    booklet part."""
+    title_line = re.compile(r"#[ \t]+(?P<words>.*?)[ \t]*(?:(?<!\\)\{[^}\n]*\})?[ \t]*(?:\n|$)")
     for holder, key in markdown_slots(cells):
         text = holder[key]
         first = site.HEADING.search(text)
         if first:
             match = title_line.match(text, first.start())
-            if match:
+            if match and re.sub(r"\\(.)", r"\1", match["words"]) == title:
                 holder[key] = text[: match.start()] + text[match.end() :]
             return
 
@@ -381,7 +411,7 @@ def _context_line(report: Report, page: ReportPage) -> str:
     while current.kind in _PARENT:
         kind = _PARENT[current.kind]
         current = next(p for p in report.of(kind) if p.id == current.parent)
-        chain.append(f"[{escape_markdown(current.title)}]({current.href})")
+        chain.append(f"[{md.text(current.title)}]({current.href})")
     return f"::: {{.pmf-context}}\nPart of {' in '.join(chain)}\n:::" if chain else ""
 
 
@@ -400,12 +430,13 @@ def _write_booklets(
         pmf |= {"kicker": kicker, "heading": heading, "quarter": stamp["period"], **where}
         if stamp["notice"]:
             pmf["notice"] = stamp["notice"]
+        # Metadata is pandoc markdown to both engines: data text in it is escaped.
         return {
-            "title": f"{title} – {label} – {stamp['plan']}",
+            "title": md.text(f"{title} – {label} – {stamp['plan']}"),
             "lang": "en-GB",
             "toc-depth": depth,
             "format": booklet.FORMAT,
-            "pmf": pmf,
+            "pmf": {key: md.text(value) for key, value in pmf.items()},
         }
 
     def part(page: ReportPage, level: int, title: str = "") -> booklet.Part:
@@ -531,7 +562,9 @@ def _navbar(pages: Sequence[Mapping[str, str]], prefix: str, downloads: str, arc
 
     def menu(kind: str) -> list[dict[str, str]]:
         return [
-            {"text": p["title"], "href": f"{prefix}{p['href']}"} for p in pages if p["kind"] == kind
+            {"text": md.text(p["title"]), "href": f"{prefix}{p['href']}"}
+            for p in pages
+            if p["kind"] == kind
         ]
 
     return {
@@ -549,9 +582,9 @@ def _navbar(pages: Sequence[Mapping[str, str]], prefix: str, downloads: str, arc
 
 def _footer(stamp: Mapping[str, Any]) -> str:
     return (
-        f"{escape_markdown(stamp['council'])}, {escape_markdown(stamp['plan'])}. "
-        f"Produced {stamp['produced']} from data fingerprint `{stamp['fingerprint']}` "
-        f"by {escape_markdown(stamp['version'])}."
+        f"{md.text(stamp['council'])}, {md.text(stamp['plan'])}. "
+        f"Produced {md.text(stamp['produced'])} from data fingerprint "
+        f"`{stamp['fingerprint']}` by {md.text(stamp['version'])}."
     )
 
 
@@ -567,11 +600,13 @@ def _write_config(
     config["project"]["render"] = list(render)
     website = config.setdefault("website", {})
     website.update(
-        title=f"{stamp['council']}: {stamp['plan']}", navbar=navbar, **{"page-footer": footer}
+        title=md.text(f"{stamp['council']}: {stamp['plan']}"),
+        navbar=navbar,
+        **{"page-footer": footer},
     )
     if stamp["notice"]:
         website["announcement"] = {
-            "content": f"**{escape_markdown(stamp['notice'])}**",
+            "content": f"**{md.text(stamp['notice'])}**",
             "type": "warning",
             "dismissable": False,
             "position": "below-navbar",
@@ -619,9 +654,21 @@ def _markdown_templates() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        # Every {{ value }} is data text unless a filter made it Markdown: escaped by default.
+        finalize=md.text,
     )
-    env.filters.update(md=escape_markdown, size=_size)
+    env.filters.update(size=_size, yaml=_yaml_string, url=_url)
     return env
+
+
+def _yaml_string(value: object) -> md.Markdown:
+    """A front matter value: the text escaped for markdown, quoted for YAML (JSON's quoting)."""
+    return md.Markdown(json.dumps(md.text(value), ensure_ascii=False))
+
+
+def _url(value: object) -> md.Markdown:
+    """A link target the publisher made (a relative path), percent-encoded."""
+    return md.Markdown(quote(str(value), safe="/#"))
 
 
 def _write_page(path: Path, template: str, **values: Any) -> None:
@@ -669,7 +716,13 @@ def _size(count: int) -> str:
 def render_command(args: argparse.Namespace) -> int:
     """``pmf render``: publish already executed notebooks and print what was written."""
     data = load(find_data_dir(args.data))
-    return publish_and_report(data, args.quarter, engine=args.engine, force=args.force)
+    try:
+        # The project is the folder the outputs live in (the lock sits beside _site/).
+        with project_lock(SITE_DIR.parent):
+            return publish_and_report(data, args.quarter, engine=args.engine, force=args.force)
+    except Busy as error:
+        print(error, file=sys.stderr)
+        return 1
 
 
 def publish_and_report(
@@ -692,6 +745,15 @@ def publish_and_report(
         return 2
     except RenderError as error:
         print(f"{error}\nThe published site was not changed.", file=sys.stderr)
+        return 1
+    except OSError as error:
+        if error.errno != errno.ENOSPC:
+            raise
+        print(
+            f"The disk is full ({error.filename or SITE_DIR}): the published site was not "
+            "changed; free some space and run again.",
+            file=sys.stderr,
+        )
         return 1
     missing = publication.engine == "builtin" and shutil.which("quarto") is None
     why = " (the quarto command is not on PATH)" if missing else ""

@@ -55,6 +55,7 @@ class Report:
         judged = _judged(self.data, self.quarter)
         self.assessment = judged.table
         self.spc_charts = judged.charts
+        narrative.prepare(self.data, self.quarter)
         self.figures = Path("figures")
 
     # ---- shared parts ---------------------------------------------------------------
@@ -66,7 +67,7 @@ class Report:
     def header(self, title: str, **pmf: str) -> None:
         """The page title. The publisher adds the council's banner, the quarter, where the
         page sits in the plan and, while the data is illustrative, the notice saying so."""
-        show(f"# {title}", **pmf)
+        show(md.heading(1, title), **pmf)
 
     def pick(self, kind: str, id: str | None) -> tuple[str, str]:
         """(id, name) of an ambition or priority; the first one when ``id`` is None, so a
@@ -112,7 +113,8 @@ class Report:
                 }
             )
         table = pd.DataFrame(rows)
-        total = {key.title(): "**All**", **table.drop(columns=key.title()).sum().to_dict()}
+        sums = table.drop(columns=key.title()).sum().to_dict()
+        total = {key.title(): md.Markdown("**All**"), **sums}
         table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
         numbers = [c for c in table.columns if c != key.title()]
         caption = f"KPI status by {key}, {self.label}"
@@ -132,7 +134,7 @@ class Report:
         if ambition_id:
             escalated = escalated[escalated["ambition_id"] == ambition_id]
         if escalated.empty:
-            show(f"No KPI needs escalating for {self.label}.")
+            show(md.text(f"No KPI needs escalating for {self.label}."))
             return
         rows = [
             {
@@ -176,7 +178,7 @@ class Report:
             rows = [
                 {
                     "Commentary for": row["kind"].title() + ": " + row["name"],
-                    "File": f"`{row['file']}`",
+                    "File": md.Markdown(f"`{row['file']}`"),
                 }
                 for _, row in awaited.iterrows()
             ]
@@ -212,7 +214,7 @@ class Report:
             show(
                 "\n\n".join(
                     [
-                        f"## {row['name']} {{#kpi-{kpi_id}}}",
+                        md.heading(2, row["name"], f"kpi-{kpi_id}"),
                         self._verdicts(row),
                         self._trend(kpi_id, recent=True),
                     ]
@@ -296,7 +298,7 @@ class Report:
                 md.figure(png.as_posix(), caption, chart.alt),
                 md.details(
                     "Show the numbers behind this chart",
-                    f"{table}\n\n[Download these numbers (CSV)]({csv.as_posix()})",
+                    md.Markdown(f"{table}\n\n[Download these numbers (CSV)]({csv.as_posix()})"),
                 ),
             ]
         )
@@ -360,7 +362,7 @@ class Report:
         return "\n\n".join(
             [
                 "### Statistical process control",
-                f"{summary}{trial} {method}",
+                md.text(f"{summary}{trial} {method}"),
                 self._chart(chart, f"{row['name']}: XmR chart", row),
             ]
         )
@@ -445,13 +447,14 @@ class Report:
             kpis = self.data.priority_kpis(priority.priority_id)
             if kpis.empty:
                 continue
-            show(f"## {priority.priority}")
+            show(md.heading(2, priority.priority))
             for kpi_id, kpi in kpis.iterrows():
                 targets = self._targets_text(kpi_id)
                 facts = pd.DataFrame(_definition_facts(kpi, targets), columns=["Item", "Detail"])
                 name = kpi["name"]
                 table = md.table(facts, f"{name}: definition")
-                show(f"### {md.link(name, f'kpi-{kpi_id}')}\n\n{table}", definition=kpi_id)
+                heading = md.heading(3, md.link(name, f"kpi-{kpi_id}"))
+                show(f"{heading}\n\n{table}", definition=kpi_id)
 
 
 def words(row: pd.Series, column: str) -> str:

@@ -21,6 +21,7 @@ import argparse
 import atexit
 import copy
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -49,6 +50,7 @@ from papermill.log import logger
 
 from .dataset import Dataset, find_data_dir, load
 from .periods import quarter_label, quarter_slug
+from .runlock import Busy, project_lock
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = PROJECT_DIR / "notebooks"
@@ -461,7 +463,9 @@ class KernelPool:
 
     def __init__(self, size: int | None = None):
         self.size = max(1, size or os.cpu_count() or 1)
-        self._executor = ProcessPoolExecutor(self.size, mp_context=get_context("spawn"))
+        self._executor = ProcessPoolExecutor(
+            self.size, mp_context=get_context("spawn"), initializer=_ignore_interrupts
+        )
 
     def execute(self, tasks: Sequence[Task]) -> Iterator[NotebookResult]:
         """Results in the order notebooks finish."""
@@ -480,7 +484,15 @@ class KernelPool:
         return self
 
     def __exit__(self, *exc) -> None:
+        if exc[0] is not None:
+            # Interrupted or failed: notebooks not yet started never will be.
+            self._executor.shutdown(cancel_futures=True)
         self.close()
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the parent, which stops the run and says so in one line."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 # --- a quarter's run --------------------------------------------------------------------------
@@ -623,6 +635,17 @@ def run_command(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("--jobs must be 1 or more", file=sys.stderr)
         return INPUT_ERROR
+    try:
+        with project_lock(REPORTS_DIR.parent):
+            return _run(args)
+    except Busy as error:
+        print(error, file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .cli import INPUT_ERROR
+
     data = load(find_data_dir(args.data))
     quarter = args.quarter or data.latest_quarter()
     try:

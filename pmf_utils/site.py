@@ -32,6 +32,12 @@ PACKAGE = Path(__file__).resolve().parent
 TEMPLATES = PACKAGE / "templates"
 STATIC = PACKAGE / "static"
 ASSETS = "site_libs/pmf"
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'"
+)
+"""Every page's Content-Security-Policy: only the site's own scripts, styles and images, so
+even text that escaped escaping could not run (defence in depth; no page has inline script)."""
 SOURCE_SUFFIXES = (".ipynb", ".qmd", ".md")
 
 _MIME_ORDER = {
@@ -100,14 +106,20 @@ def _convert_chunk(chunk: Sequence[Conversion]) -> list[dict[str, str]]:
     # quarto.lua does what Quarto does natively, before the format's own filters.
     quarto = str(TEMPLATES / "quarto.lua")
     jobs = [{**asdict(c), "source": str(c.source), "filters": [quarto, *c.filters]} for c in chunk]
+    return pandoc_lua("convert.lua", jobs)
+
+
+def pandoc_lua(script: str, payload: Any) -> Any:
+    """Run one of the package's pandoc Lua scripts with JSON in and out: one process for many
+    documents, whose start-up would otherwise dominate."""
     result = subprocess.run(
-        [pandoc_path(), "lua", str(TEMPLATES / "convert.lua")],
-        input=json.dumps(jobs),
+        [pandoc_path(), "lua", str(TEMPLATES / script)],
+        input=json.dumps(payload),
         capture_output=True,
         text=True,
     )
     if result.returncode:
-        raise RenderError(f"pandoc failed:\n{result.stderr.strip()}")
+        raise RenderError(f"pandoc failed ({script}):\n{result.stderr.strip()}")
     return json.loads(result.stdout)
 
 
@@ -253,11 +265,6 @@ def heading_levels(cells: Iterable[nbformat.NotebookNode]) -> list[int]:
         for holder, key in markdown_slots(cells)
         for match in HEADING.finditer(FENCE.sub("", holder[key]))
     ]
-
-
-def escape_markdown(text: str) -> str:
-    """Plain text (a KPI name, a council's name) made safe to put into pandoc markdown."""
-    return re.sub(r"([\\`*_{}\[\]<>#|$~^@])", r"\\\1", str(text))
 
 
 def read_document(
@@ -424,17 +431,34 @@ def render_website(root: Path) -> Path:
     snippets = {"footer": _footer_text(site.get("page-footer")), "notice": _notice_text(site)}
     conversions = [_page_conversion(d, f) for d, f in zip(documents, formats, strict=True)]
     conversions += [Conversion(root / "_quarto.yml", text, "html5") for text in snippets.values()]
+    # Titles, menu words and the site's title are pandoc markdown, as Quarto reads them.
+    words = {
+        str(text)
+        for fmt in formats
+        for text in (fmt.options.get("title", ""), fmt.options.get("subtitle", ""))
+    }
+    words |= {str(site.get("title", "")), *_navigation_words(site.get("navbar", {}))}
+    words_list = sorted(words)
+    conversions += [Conversion(root / "_quarto.yml", text, "html5") for text in words_list]
     outputs = convert(conversions)
+    inline = {
+        text: _unwrap(html_text)
+        for text, html_text in zip(words_list, outputs[-len(words_list) :], strict=True)
+    }
     pages = [
-        _page(project, document, fmt.options, output)
+        _page(project, document, fmt.options, output, inline)
         for document, fmt, output in zip(documents, formats, outputs[: len(documents)], strict=True)
     ]
-    layout = _layout(project, dict(zip(snippets, outputs[len(documents) :], strict=True)))
+    first = len(documents)
+    shared = outputs[first : first + len(snippets)]
+    layout = _layout(project, dict(zip(snippets, shared, strict=True)))
+    layout["site_title"] = inline[str(site.get("title", ""))]
     if layout["search"]:
         pages.append(_search_page(project, pages))
     template = _jinja().get_template("page.html.j2")
     for page in pages:
-        html_text = template.render(page=page, nav=_navigation(site, page.href), **layout)
+        nav = _navigation(site, page.href, inline)
+        html_text = template.render(page=page, nav=nav, **layout)
         (out / page.href).write_text(html_text, "utf-8")
     _copy_resources(project, pages)
     return out
@@ -464,13 +488,34 @@ def _page_conversion(document: Document, fmt: Format) -> Conversion:
     )
 
 
-def _page(project: Project, document: Document, options: Mapping[str, Any], output: str) -> Page:
+def _unwrap(fragment: str) -> str:
+    """A one-paragraph HTML fragment without its ``<p>``: inline HTML for a title or menu."""
+    fragment = fragment.strip()
+    if fragment.startswith("<p>") and fragment.endswith("</p>"):
+        return fragment[3:-4]
+    return fragment
+
+
+def _navigation_words(navbar: Mapping[str, Any]) -> Iterator[str]:
+    for entry in [*navbar.get("left", []), *navbar.get("right", [])]:
+        yield str(entry.get("text", ""))
+        yield from _navigation_words({"left": entry.get("menu", [])})
+
+
+def _page(
+    project: Project,
+    document: Document,
+    options: Mapping[str, Any],
+    output: str,
+    inline: Mapping[str, str],
+) -> Page:
+    """A converted page; its title and subtitle as HTML, converted from markdown."""
     toc, _, body = output.partition("<!-- pmf:body -->")
     return Page(
         source=document.path,
         href=output_name(document.path.relative_to(project.root).as_posix()),
-        title=str(options.get("title", document.path.stem)),
-        subtitle=str(options.get("subtitle", "")),
+        title=inline[str(options.get("title", ""))] or html.escape(document.path.stem),
+        subtitle=inline[str(options.get("subtitle", ""))],
         toc=toc.strip() if toc.count("<li") > 1 else "",
         body=body.strip(),
     )
@@ -487,18 +532,22 @@ def _layout(project: Project, snippets: Mapping[str, str]) -> dict[str, Any]:
         "plan": pmf.get("plan", ""),
         "search": site.get("search", True) is not False,
         "assets": ASSETS,
+        "csp": CSP,
         **snippets,
     }
 
 
-def _navigation(site: Mapping[str, Any], current: str) -> list[dict[str, Any]]:
-    """The navbar's items with page hrefs resolved and the current page marked."""
+def _navigation(
+    site: Mapping[str, Any], current: str, inline: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """The navbar's items (their words as HTML) with page hrefs resolved and the current page
+    marked."""
 
     def item(entry: Mapping[str, Any]) -> dict[str, Any]:
         children = [item(child) for child in entry.get("menu", [])]
         href = output_name(str(entry.get("href", "")))
         return {
-            "text": entry.get("text") or href,
+            "text": inline[str(entry.get("text", ""))] or html.escape(href),
             "href": href,
             "current": href == current,
             "children": children,
@@ -511,7 +560,8 @@ def _navigation(site: Mapping[str, Any], current: str) -> list[dict[str, Any]]:
 def _search_page(project: Project, pages: Sequence[Page]) -> Page:
     """Site search without a server or network: a script holding every page's text."""
     entries = [
-        {"href": p.href, "title": _plain(p.title), "text": _plain(p.body)[:20000]} for p in pages
+        {"href": p.href, "title": _searchable(p.title), "text": _searchable(p.body)[:20000]}
+        for p in pages
     ]
     index = json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
     assets = project.output_dir / ASSETS
@@ -521,8 +571,14 @@ def _search_page(project: Project, pages: Sequence[Page]) -> Page:
     return Page(project.root / "search.html", "search.html", "Search", "", "", body)
 
 
-def _plain(fragment: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+def _searchable(fragment: str) -> str:
+    """A page's words for the index; curly apostrophes straightened, as the script does to
+    what is typed, so "children's" finds "children’s"."""
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+    return text.translate(_APOSTROPHES)
+
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
 
 
 def _copy_resources(project: Project, pages: Sequence[Page]) -> None:

@@ -18,7 +18,9 @@ from pathlib import Path
 import pandas as pd
 
 from . import spc_methods
+from .narrative_files import check_narrative
 from .periods import PeriodError, format_period, parse_period
+from .problems import Problem, read_text, sort_problems
 from .schema import (
     ID_PATTERN,
     KPI_ID_PATTERN,
@@ -35,19 +37,6 @@ from .targets import PROFILE_FREQUENCIES, financial_year
 Row = dict[str, str]
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One problem in one place of one file."""
-
-    file: str
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.column}: {self.message}"
-
-
 @dataclass
 class Table:
     """The rows of one file as text, each with the line it starts on."""
@@ -62,50 +51,9 @@ class Table:
         return Problem(str(self.path), line, column, message)
 
 
-class DataError(Exception):
-    """The data folder has problems; ``problems`` lists every one of them."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = sort_problems(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
-
-
-def sort_problems(problems: list[Problem]) -> list[Problem]:
-    """Files in the order they are read (plan first, figures last), then by line."""
-    names = list(SPECS)
-
-    def order(problem: Problem) -> tuple[int, int]:
-        name = Path(problem.file).name
-        return (names.index(name) if name in names else -1, problem.line)
-
-    return sorted(problems, key=order)
-
-
-def _decode(path: Path, problems: list[Problem]) -> str | None:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        problems.append(Problem(str(path), 1, "-", f"cannot read the file: {error.strerror}"))
-        return None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        byte = raw[error.start]
-        problems.append(
-            Problem(
-                str(path),
-                line,
-                "-",
-                f"not UTF-8 text (byte 0x{byte:02x}); save the file as 'CSV UTF-8'",
-            )
-        )
-        return None
-
-
 def read_table(path: Path, spec: FileSpec, problems: list[Problem]) -> Table | None:
     """Read one CSV file as text, noting unreadable files, bad headers and bad cells."""
-    text = _decode(path, problems)
+    text = read_text(path, problems, "save the file as 'CSV UTF-8'")
     if text is None:
         return None
     if not text.strip():
@@ -219,12 +167,27 @@ def _check_duplicates(table: Table) -> list[Problem]:
         table.columns
     ):
         return []
-    return _duplicates(table, [tuple(row.get(k, "") for k in key) for row in table.rows])
+    return _duplicates(table, [_key(table.spec, row) for row in table.rows])
+
+
+def _key(spec: FileSpec, row: Row) -> tuple | None:
+    """A row's key as the report reads it: a year written 2025/26 or 2025-26 is one year.
+    ``None`` (not comparable) when a year cannot be read; that cell is reported already."""
+    parts = []
+    for name in spec.key:
+        if spec.column(name).kind == "year":
+            try:
+                parts.append(parse_period(row[name], "annual-financial"))
+            except PeriodError:
+                return None
+        else:
+            parts.append(row.get(name, ""))  # an optional key column may be absent
+    return tuple(parts)
 
 
 def _duplicates(table: Table, keys: list[tuple | None]) -> list[Problem]:
     """Point at every row whose key (``None``: not comparable) an earlier row already has."""
-    label = ", ".join(table.spec.key)
+    label = ", ".join(k for k in table.spec.key if k in table.columns)
     first: dict[object, int] = {}
     found = []
     for key, line in zip(keys, table.lines, strict=True):
@@ -266,6 +229,13 @@ def read_all(data_dir: Path) -> tuple[dict[str, Table], list[Problem]]:
         if table is not None:
             tables[name] = table
     problems.extend(_cross_checks(tables))
+    problems.extend(
+        Problem(str(table.path), 2, "-", "the file has a header but no rows; add at least one")
+        for name, table in tables.items()
+        if not table.rows and SPECS[name].required
+    )
+    priorities = _ids(tables, "priorities.csv", "priority_id")
+    problems.extend(check_narrative(data_dir, priorities, _ids(tables, "kpis.csv", "kpi_id")))
     return tables, sort_problems(problems)
 
 
@@ -387,7 +357,8 @@ def _check_kpis(table: Table | None) -> list[Problem]:
     return found
 
 
-def _range_problem(unit: str | None, value: float) -> str | None:
+def range_problem(unit: str | None, value: float) -> str | None:
+    """Why a value cannot be in its unit (a percentage over 100, a negative count), or None."""
     if unit == "percentage" and not 0 <= value <= 100:
         return f"{value:g} is outside 0-100 for a percentage"
     if unit in NON_NEGATIVE_UNITS and value < 0:
@@ -413,7 +384,7 @@ def _check_targets(table: Table | None, kpis: dict[str, Row]) -> list[Problem]:
             )
             found.append(table.problem(line, column, message))
         if target is not None:
-            message = _range_problem(unit, target)
+            message = range_problem(unit, target)
             if message:
                 found.append(table.problem(line, "target", message))
         found += _profile_problems(table, line, row, kpis)
@@ -462,7 +433,10 @@ def _check_periods(table: Table | None, kpis: dict[str, Row]) -> list[Problem]:
         except PeriodError as error:
             found.append(table.problem(line, "period", f"{error} ({frequency} KPI)"))
             continue
-        keys[-1] = tuple(period if k == "period" else row[k] for k in table.spec.key)
+        base = _key(table.spec, row)
+        keys[-1] = None if base is None else tuple(
+            period if k == "period" else part for k, part in zip(table.spec.key, base, strict=True)
+        )
     return found + _duplicates(table, keys)
 
 
@@ -477,7 +451,7 @@ def _check_observations(table: Table | None, kpis: dict[str, Row]) -> list[Probl
         unit = kpis.get(row.get("kpi_id", ""), {}).get("unit")
         for column in ("value", "ci_lower", "ci_upper", "england", "region", "neighbours"):
             value = _number(row.get(column, ""))
-            message = _range_problem(unit, value) if value is not None else None
+            message = range_problem(unit, value) if value is not None else None
             if message:
                 found.append(table.problem(line, column, message))
         for column in ("numerator", "denominator"):

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import math
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from hypothesis import settings
+from playwright.sync_api import Browser
+
+from tests.browser import chromium
 
 # Hypothesis fails an example that runs over 200 ms by default: a timed test, flaky on a shared
 # two-core machine. Speed is measured in benchmarks/, never asserted here.
@@ -56,6 +61,24 @@ def shipped_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
             )
             assert result.ok, result.summary()
     return reports
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium per test module (Debian's; see ``tests/browser.py``)."""
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A copy of the shipped data folder for a test to import into."""
+    return Path(shutil.copytree(SHIPPED_DATA, tmp_path / "data"))
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder, byte for byte: to show an import changed nothing."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def judged_alone(

@@ -8,6 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from pmf_utils import markdown as md
 from pmf_utils.dataset import load
 
 from .conftest import SHIPPED_DATA
@@ -69,7 +70,8 @@ def test_exceptions_page_lists_the_deliberate_cases(pages: Path) -> None:
 
 def test_every_chart_has_alt_text_and_numbers(pages: Path) -> None:
     text = markdown_of(pages / "kpi-HFA04.ipynb")
-    assert "![Number of households in temporary accommodation, 2022-04 to 2025-09]" in text
+    caption = md.text("Number of households in temporary accommodation, 2022-04 to 2025-09")
+    assert f"![{caption}]" in text
     assert '{fig-alt="Line chart of Number of households in temporary accommodation. Rose' in text
     for name in ("HFA04-history", "HFA04-spc"):
         assert (pages / "figures" / f"{name}.png").is_file()

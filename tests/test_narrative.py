@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from pmf_utils import narrative
 from pmf_utils.cli import main
-from pmf_utils.dataset import load
+from pmf_utils.dataset import DataError, load
 from pmf_utils.periods import parse_quarter
 
 from .conftest import MINI_FILES, write_folder
@@ -210,8 +210,23 @@ def test_existing_files_stay_byte_identical_whatever_they_hold(
         age(write(data_dir, "2025-26-q2", name, text) for name, text in contents.items())
         before = snapshot(data_dir / "narrative")
 
-        created = narrative.new_quarter(data_dir, Q2, carry_forward=carry_forward)
+        unreadable = any(not _utf8(text) for text in contents.values())
+        if unreadable:
+            # A file that is not UTF-8 is bad input: refused before anything is written.
+            with pytest.raises(DataError, match="not UTF-8 text"):
+                narrative.new_quarter(data_dir, Q2, carry_forward=carry_forward)
+        else:
+            created = narrative.new_quarter(data_dir, Q2, carry_forward=carry_forward)
+            assert {p.name for p in created} == set(FILES) - set(contents)
 
         after = snapshot(data_dir / "narrative")
         assert {p: after[p] for p in before} == before
-        assert {p.name for p in created} == set(FILES) - set(contents)
+        assert not unreadable or after == before
+
+
+def _utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -234,3 +234,66 @@ def test_empty_optional_tables_stay_comparable(mini_data: Path) -> None:
     period = data.observations["period"].iloc[0]
     same = data.comparators[data.comparators["period"] == period]
     assert list(same.columns) == list(data.comparators.columns)
+
+
+# --- bad input that would change or lose output without a word ---------------------------
+
+
+def test_a_year_written_two_ways_is_one_year(mini_data: Path) -> None:
+    """Today the later row would silently win and change the KPI's status."""
+    path = mini_data / "targets.csv"
+    path.write_text(path.read_text("utf-8") + "CH01,2025-26,70,5,\n", "utf-8")
+    assert problems_in(mini_data) == [f"{path}:5: kpi_id, year: duplicate of line 3 (CH01 2025/26)"]
+
+
+def test_observations_with_a_header_and_no_rows(mini_data: Path) -> None:
+    path = mini_data / "observations.csv"
+    path.write_text(path.read_text("utf-8").splitlines()[0] + "\n", "utf-8")
+    assert problems_in(mini_data) == [
+        f"{path}:2: -: the file has a header but no rows; add at least one"
+    ]
+    assert main(["status", "--data", str(mini_data)]) == 2
+
+
+@pytest.mark.parametrize(
+    ("relative", "content", "message"),
+    [
+        (
+            "2025-26-q1/kpi-ZZZ99.md",
+            b"Words",
+            "is for kpi 'ZZZ99', which is not in kpis.csv: it would never be published",
+        ),
+        (
+            "2025-26-q1/priority-nowhere.md",
+            b"Words",
+            "is for priority 'nowhere', which is not in priorities.csv: it would never be "
+            "published",
+        ),
+        (
+            "2025-26-q1/kpi_CH01.md",
+            b"Words",
+            "belongs to nothing and would never be published: commentary files are "
+            "overview.md, priority-<priority_id>.md or kpi-<kpi_id>.md",
+        ),
+        ("2025-26-Q1/overview.md", b"Words", None),
+        ("2025-26-q1/kpi-CH01.md", "Line one\nCaf\u00e9".encode("cp1252"), None),
+    ],
+)
+def test_commentary_files_are_checked_with_the_data(
+    mini_data: Path,
+    capsys: pytest.CaptureFixture[str],
+    relative: str,
+    content: bytes,
+    message: str | None,
+) -> None:
+    path = mini_data / "narrative" / relative
+    path.parent.mkdir(parents=True)
+    path.write_bytes(content)
+    expected = {
+        "2025-26-Q1/overview.md": f"{path.parent}:1: -: rename the folder to 2025-26-q1",
+        "2025-26-q1/kpi-CH01.md": f"{path}:2: -: not UTF-8 text (byte 0xe9); save it as UTF-8 text",
+    }.get(relative, f"{path}:1: -: {message}")
+    assert problems_in(mini_data) == [expected]
+    assert main(["run", "--data", str(mini_data), "--no-render"]) == 2
+    assert capsys.readouterr().err.splitlines()[0] == expected
+    assert path.read_bytes() == content

@@ -2,6 +2,7 @@
 --
 -- * an image's `fig-alt` becomes its alt text, so a chart is described rather than captioned
 --   twice;
+-- * table cells are aligned by class (`align-right`), so no inline style is needed;
 -- * every table sits in a labelled, focusable region that scrolls sideways on a narrow screen
 --   instead of widening the page (WCAG 1.4.10 reflow), its columns as wide as their content
 --   needs (pandoc would make a long pipe table's columns equal).
@@ -15,10 +16,34 @@ function Image(img)
   return img
 end
 
-function Table(tbl)
-  for i, spec in ipairs(tbl.colspecs) do
-    tbl.colspecs[i] = { spec[1], pandoc.ColWidthDefault }
+-- Alignment as a class, not pandoc's `style="text-align: ..."`: the pages' Content-Security-Policy
+-- allows only the site's own style sheet, so inline styles would be ignored.
+local ALIGN = { AlignRight = "align-right", AlignCenter = "align-center", AlignLeft = "align-left" }
+
+local function align_cells(rows, aligns)
+  for _, row in ipairs(rows) do
+    for i, cell in ipairs(row.cells) do
+      local align = cell.alignment ~= "AlignDefault" and cell.alignment or aligns[i]
+      if ALIGN[align] then
+        cell.attr.classes:insert(ALIGN[align])
+      end
+      cell.alignment = pandoc.AlignDefault
+    end
   end
+end
+
+function Table(tbl)
+  local aligns = {}
+  for i, spec in ipairs(tbl.colspecs) do
+    aligns[i] = spec[1]
+    tbl.colspecs[i] = { pandoc.AlignDefault, pandoc.ColWidthDefault }
+  end
+  align_cells(tbl.head.rows, aligns)
+  for _, body in ipairs(tbl.bodies) do
+    align_cells(body.head, aligns)
+    align_cells(body.body, aligns)
+  end
+  align_cells(tbl.foot.rows, aligns)
   local label = pandoc.utils.stringify(tbl.caption.long)
   if label == "" then
     label = "Table"

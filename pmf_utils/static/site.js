@@ -8,7 +8,8 @@
   var query = new URLSearchParams(window.location.search).get("q") || "";
   var box = document.getElementById("site-search");
   if (box) box.value = query;
-  var terms = query.toLowerCase().split(/\s+/).filter(Boolean);
+  // Curly apostrophes typed or pasted match the index, whose apostrophes are straight.
+  var terms = query.toLowerCase().replace(/[\u2018\u2019]/g, "'").split(/\s+/).filter(Boolean);
   if (!terms.length) return;
 
   function count(text, term) {
