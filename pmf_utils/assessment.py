@@ -4,7 +4,8 @@
 status, direction of travel, benchmarks, SPC verdicts and the reasons it is escalated;
 ``exceptions`` keeps the escalated rows. Both are pure functions of a loaded ``Dataset``, so a
 notebook and the command line get the same answer. Columns and their vocabulary are documented
-in the README.
+in the README. ``judge`` also keeps each KPI's XmR chart, so a report draws the very chart the
+verdicts came from rather than computing it again.
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ from __future__ import annotations
 import argparse
 import json
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 
+from . import intervals, spc, spc_methods
 from . import judgements as j
-from . import spc
 from . import vocabulary as v
 from .dataset import Dataset, find_data_dir, load
 from .periods import PERIODS_PER_YEAR, format_period, quarter_label
+from .targets import target_in_force
 
 COLUMNS = (
     "kpi_id",
@@ -55,6 +58,7 @@ COLUMNS = (
     "spc_assurance",
     "spc_points",
     "spc_trial",
+    "spc_method",
     "stale",
     "expected_period",
     "flag",
@@ -66,8 +70,13 @@ COLUMNS = (
 BENCHMARKS = ("england", "region", "neighbours")
 
 
-def _interval(row: pd.Series) -> j.Interval:
-    return (row["ci_lower"], row["ci_upper"])
+def _interval(kpi: pd.Series, row: pd.Series) -> j.Interval:
+    """The figure's interval: at the KPI's ``ci_level`` from its counts, else as given."""
+    level = kpi.get("ci_level", "")
+    if not level:
+        return (row["ci_lower"], row["ci_upper"])
+    counts = (row.get("numerator", math.nan), row.get("denominator", math.nan))
+    return intervals.interval(kpi["unit"], *counts, kpi["rate_per"], row["value"], level)
 
 
 def _figure(rows: pd.DataFrame, period: pd.Period) -> pd.Series | None:
@@ -86,8 +95,8 @@ def _travel(kpi: pd.Series, rows: pd.DataFrame, latest: pd.Series, steps: int) -
         earlier["value"],
         kpi["polarity"],
         kpi["change_threshold"],
-        _interval(latest),
-        _interval(earlier),
+        _interval(kpi, latest),
+        _interval(kpi, earlier),
     )
     return earlier["value"], verdict
 
@@ -129,7 +138,12 @@ def _comparisons(
             "quartile": None,
         }
     value, polarity = current["value"], kpi["polarity"]
-    previous, direction_previous = _travel(kpi, rows, current, 1)
+    # A year-to-date figure grows through the year: only the same period a year earlier compares.
+    previous, direction_previous = (
+        (math.nan, v.NOT_AVAILABLE)
+        if kpi.get("year_to_date", False)
+        else _travel(kpi, rows, current, 1)
+    )
     year_earlier, direction_year = _travel(kpi, rows, current, PERIODS_PER_YEAR[kpi["frequency"]])
     same_period = comparators[comparators["period"] == current["period"]]
     return {
@@ -140,7 +154,7 @@ def _comparisons(
         **{name: current[name] for name in BENCHMARKS},
         **{
             f"benchmark_{name}": j.benchmark(
-                value, current[name], polarity, kpi["change_threshold"], _interval(current)
+                value, current[name], polarity, kpi["change_threshold"], _interval(kpi, current)
             )
             for name in BENCHMARKS
         },
@@ -154,25 +168,38 @@ def judge_kpi(
     targets: pd.DataFrame,
     comparators: pd.DataFrame,
     quarter: pd.Period,
-    *,
-    shift_length: int = spc.SHIFT,
 ) -> dict[str, object]:
     """Every judgement of one KPI as at a quarter, from that KPI's own rows of each table."""
+    return _judge_kpi(kpi, observations, targets, comparators, quarter)[0]
+
+
+def _judge_kpi(
+    kpi: pd.Series,
+    observations: pd.DataFrame,
+    targets: pd.DataFrame,
+    comparators: pd.DataFrame,
+    quarter: pd.Period,
+) -> tuple[dict[str, object], spc.Chart]:
+    """``judge_kpi``'s row and the XmR chart its SPC verdicts come from."""
     polarity = kpi["polarity"]
     rows = j.available(observations, quarter)
     latest = j.latest_as_at(observations, quarter)
     current = latest.row
-    in_force = j.target_in_force(targets, quarter)
+    # The target of the figure's own period (an older annual figure keeps its year's target).
+    year_to_date = bool(kpi.get("year_to_date", False))
+    period = quarter if current is None else current["period"]
+    in_force = target_in_force(targets, period, year_to_date)
     target, tolerance = (
         (math.nan, math.nan) if in_force is None else (in_force["target"], in_force["tolerance"])
     )
     value = math.nan if current is None else current["value"]
+    method = kpi.get("spc_method", spc_methods.DEFAULT_METHOD)
     chart = spc.xmr_chart(
         rows.set_index("period")["value"],
         polarity,
         target,
         kpi["spc_rebase"],
-        shift_length=shift_length,
+        **vars(method.options),
     )
     fmt = {"unit": kpi["unit"], "decimals": kpi["decimals"], "rate_per": kpi["rate_per"]}
     row = {name: kpi[name] for name in COLUMNS if name in kpi.index}
@@ -188,6 +215,7 @@ def judge_kpi(
         "spc_assurance": chart.assurance,
         "spc_points": len(chart.points),
         "spc_trial": chart.trial,
+        "spc_method": method.label,
         "stale": j.is_stale(latest.newest, kpi["frequency"], kpi["lag_months"], quarter),
         "expected_period": format_period(
             j.expected_period(kpi["frequency"], kpi["lag_months"], quarter)
@@ -197,17 +225,28 @@ def judge_kpi(
     }
     row |= _comparisons(kpi, rows, current, comparators)
     row["exceptions"] = exception_reasons(row)
-    return row
+    return row, chart
 
 
-def assess(
-    dataset: Dataset, quarter: pd.Period | None = None, *, shift_length: int = spc.SHIFT
-) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Judged:
+    """A quarter's judgements (the rows of ``assess``) and each KPI's XmR chart by KPI id."""
+
+    table: pd.DataFrame
+    charts: dict[str, spc.Chart]
+
+
+def assess(dataset: Dataset, quarter: pd.Period | None = None) -> pd.DataFrame:
     """One row per KPI (data dictionary order) with every judgement as at the quarter.
 
-    ``quarter`` defaults to the latest quarter with any figure; ``shift_length`` is the SPC
-    shift rule's run length (7, or 6 as the MDC tool allows).
+    ``quarter`` defaults to the latest quarter with any figure. Each KPI's SPC method is the
+    one its data dictionary entry or the plan chooses (``pmf_utils.spc_methods``).
     """
+    return judge(dataset, quarter).table
+
+
+def judge(dataset: Dataset, quarter: pd.Period | None = None) -> Judged:
+    """``assess``'s table together with the XmR charts behind its SPC columns."""
     quarter = quarter or dataset.latest_quarter()
 
     def by_kpi(frame: pd.DataFrame):
@@ -217,20 +256,16 @@ def assess(
     observations = by_kpi(dataset.observations)
     targets = by_kpi(dataset.targets)
     comparators = by_kpi(dataset.comparators)
-    rows = [
-        judge_kpi(
-            kpi,
-            observations(kpi_id),
-            targets(kpi_id),
-            comparators(kpi_id),
-            quarter,
-            shift_length=shift_length,
+    judged = {
+        kpi_id: _judge_kpi(
+            kpi, observations(kpi_id), targets(kpi_id), comparators(kpi_id), quarter
         )
         for kpi_id, kpi in dataset.kpis.iterrows()
-    ]
-    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    }
+    frame = pd.DataFrame([row for row, _ in judged.values()], columns=list(COLUMNS))
     frame["quartile"] = frame["quartile"].astype("Int64")
-    return frame.astype({"stale": bool, "spc_trial": bool})
+    table = frame.astype({"stale": bool, "spc_trial": bool})
+    return Judged(table, {kpi_id: chart for kpi_id, (_, chart) in judged.items()})
 
 
 def exceptions(assessment: pd.DataFrame) -> pd.DataFrame:

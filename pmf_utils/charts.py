@@ -12,6 +12,8 @@ importing the package changes nothing for an analyst's own ``plt.show()`` in a n
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,15 +119,43 @@ def _label_line_end(ax: Axes, x: float, y: float, text: str, colour: str) -> Non
     )
 
 
-def _target_line(ax: Axes, target: float | None, unit: str, decimals: int) -> None:
-    """A dashed target line labelled in words just above its left end."""
-    if target is None or pd.isna(target):
+Targets = float | Sequence[float] | None
+"""One target for the whole chart, or the target in force for each period (NaN for none)."""
+
+
+def per_period(target: Targets, n: int) -> list[float]:
+    """The target for each of ``n`` periods: a single target applies to every one."""
+    if target is None or isinstance(target, int | float):
+        return [math.nan if target is None else float(target)] * n
+    return [float(t) for t in target]
+
+
+def _latest(targets: list[float]) -> float | None:
+    known = [t for t in targets if not math.isnan(t)]
+    return known[-1] if known else None
+
+
+def _target_line(ax: Axes, targets: list[float], unit: str, decimals: int) -> None:
+    """A dashed target line, a step where the target changed, labelled in words above the
+    start of the latest target's run."""
+    latest = _latest(targets)
+    if latest is None:
         return
-    ax.axhline(target, color=OKABE_ITO["orange"], linestyle=(0, (6, 3)), linewidth=1.4)
+    style = {"color": OKABE_ITO["orange"], "linestyle": (0, (6, 3)), "linewidth": 1.4}
+    if len(set(targets)) == 1:
+        ax.axhline(latest, **style)
+        where: tuple = (0, latest)
+        coords: tuple = ("axes fraction", "data")
+    else:
+        ax.step(range(len(targets)), targets, where="mid", **style)
+        start = len(targets) - 1
+        while start > 0 and targets[start - 1] == latest:
+            start -= 1
+        where, coords = (start - 0.5, latest), ("data", "data")
     ax.annotate(
-        f"Target {format_number(target, unit, decimals)}",
-        xy=(0, target),
-        xycoords=("axes fraction", "data"),
+        f"Target {format_number(latest, unit, decimals)}",
+        xy=where,
+        xycoords=coords,
         xytext=(2, 3),
         textcoords="offset points",
         va="bottom",
@@ -153,7 +183,7 @@ def trend_chart(
     history: pd.DataFrame,
     unit: str,
     decimals: int,
-    target: float | None,
+    target: Targets,
     judgement: str,
     names: dict[str, str],
     subject: str,
@@ -179,16 +209,17 @@ def trend_chart(
             if last is not None:
                 pos = labels.index(history.loc[last, "period_label"])
                 _label_line_end(ax, pos, history.loc[last, column], names[column], spec["color"])
-        _target_line(ax, target, unit, decimals)
+        targets = per_period(target, len(labels))
+        _target_line(ax, targets, unit, decimals)
         _period_axis(ax, labels)
         ax.yaxis.set_major_formatter(unit_formatter(unit, decimals))
         ax.set_xlabel("")
         ax.set_ylabel("")
         fig.tight_layout()
     data = history[["period_label", *columns]].rename(columns={"period_label": "period", **names})
-    if target is not None and not pd.isna(target):
-        data = data.assign(target=target)
-    alt = describe_trend(history, unit, decimals, target, judgement, subject)
+    if _latest(targets) is not None:
+        data = data.assign(target=targets)
+    alt = describe_trend(history, unit, decimals, targets, judgement, subject)
     return Chart(name, fig, alt, data)
 
 
@@ -196,7 +227,7 @@ def describe_trend(
     history: pd.DataFrame,
     unit: str,
     decimals: int,
-    target: float | None,
+    target: Targets,
     judgement: str,
     subject: str,
 ) -> str:
@@ -217,8 +248,11 @@ def describe_trend(
             f" (lowest {fmt(known['value'].min())}, highest {fmt(known['value'].max())})"
         )
     parts = [f"Line chart of {subject}. {movement}"]
-    if target is not None and not pd.isna(target):
-        parts.append(f"target {fmt(target)}")
+    targets = per_period(target, len(history))
+    latest = _latest(targets)
+    if latest is not None:
+        changed = len({t for t in targets if not math.isnan(t)}) > 1
+        parts.append(f"target {fmt(latest)}" + (" (it changed over the period)" if changed else ""))
     if judgement:
         parts.append(judgement.lower())
     return "; ".join(parts) + "."
@@ -229,7 +263,7 @@ def spc_chart(
     spc: pd.DataFrame,
     unit: str,
     decimals: int,
-    target: float | None,
+    target: Targets,
     summary: str,
 ) -> Chart:
     """An XmR chart: the values, the mean, the process limits and special-cause points.
@@ -262,7 +296,7 @@ def spc_chart(
                     marker=spec["marker"],
                     label=spec["label"],
                 )
-        _target_line(ax, target, unit, decimals)
+        _target_line(ax, per_period(target, len(labels)), unit, decimals)
         if any((spc["special"] != "").tolist()):
             ax.legend(loc="upper left", fontsize=8, frameon=False)
         _period_axis(ax, labels)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import spc_methods
 from .periods import parse_period
 from .problems import DataError
 from .project import ProjectError, find_project
@@ -35,6 +36,8 @@ class Plan:
     region_name: str
     neighbours_name: str
     illustrative: bool
+    spc_method: spc_methods.Method = spc_methods.DEFAULT_METHOD
+    """The SPC method of every KPI that does not choose its own."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -138,7 +141,7 @@ def _load(folder: Path, stamp: tuple) -> Dataset:
     ambitions = _frame(tables["ambitions.csv"]).reset_index(names="order")
     priorities = _frame(tables["priorities.csv"]).reset_index(names="order")
     priorities = priorities.merge(ambitions[["ambition_id", "ambition"]], on="ambition_id")
-    kpis = _kpis(tables["kpis.csv"], priorities)
+    kpis = _kpis(tables["kpis.csv"], priorities, plan.spc_method)
     frequency = kpis["frequency"].to_dict()
     return Dataset(
         data_dir=folder,
@@ -146,7 +149,7 @@ def _load(folder: Path, stamp: tuple) -> Dataset:
         ambitions=ambitions,
         priorities=priorities.sort_values("order", ignore_index=True),
         kpis=kpis,
-        targets=_targets(tables.get("targets.csv")),
+        targets=_targets(tables.get("targets.csv"), frequency),
         observations=_observations(tables["observations.csv"], frequency),
         comparators=_comparators(tables.get("comparators.csv"), frequency),
         fingerprint=fingerprint(folder),
@@ -181,14 +184,21 @@ def _plan(table: Table) -> Plan:
         region_name=fields.get("region_name") or "Region",
         neighbours_name=fields.get("neighbours_name") or "Statistical neighbours",
         illustrative=fields.get("illustrative", "false").lower() == "true",
+        spc_method=spc_methods.resolve(fields, spc_methods.DEFAULT_METHOD),
     )
 
 
-def _kpis(table: Table, priorities: pd.DataFrame) -> pd.DataFrame:
+def _kpis(
+    table: Table, priorities: pd.DataFrame, plan_method: spc_methods.Method
+) -> pd.DataFrame:
     kpis = _frame(table)
+    # Each KPI's SPC method as a Method object; its option columns are folded into it.
+    methods = [spc_methods.resolve(row, plan_method) for row in kpis.to_dict("records")]
+    kpis = kpis.drop(columns=list(spc_methods.SETTINGS)).assign(spc_method=methods)
     _numbers(kpis, "rate_per", "change_threshold")
     kpis["decimals"] = kpis["decimals"].astype(int)
     kpis["lag_months"] = kpis["lag_months"].astype(int)
+    kpis["year_to_date"] = kpis["year_to_date"] == "true"
     kpis["spc_rebase"] = [
         tuple(parse_period(t.strip(), f) for t in text.split(";") if t.strip())
         for text, f in zip(kpis["spc_rebase"], kpis["frequency"], strict=True)
@@ -198,10 +208,19 @@ def _kpis(table: Table, priorities: pd.DataFrame) -> pd.DataFrame:
     return kpis.set_index("kpi_id", drop=False).rename_axis(None)
 
 
-def _targets(table: Table | None) -> pd.DataFrame:
+def _targets(table: Table | None, frequency: dict[str, str]) -> pd.DataFrame:
     targets = _frame(table, SPECS["targets.csv"].key + ("target", "tolerance", "note"))
     _numbers(targets, "target", "tolerance")
     targets["starts"] = [parse_period(y, "annual-financial") for y in targets["year"]]
+    # A profile row's period; None for a target for the whole year.
+    targets["period"] = pd.Series(
+        [
+            parse_period(text, frequency[kpi]) if text else None
+            for text, kpi in zip(targets["period"], targets["kpi_id"], strict=True)
+        ],
+        index=targets.index,
+        dtype=object,
+    )
     return targets.sort_values(["kpi_id", "starts"], ignore_index=True)
 
 

@@ -13,8 +13,8 @@ Decisions a reader of the report should be able to check:
   suppressed figure is current data that cannot be published) is older than the newest period
   the KPI's cadence and publication lag say should be out by the end of the quarter. A KPI with
   no figure at all is "no data", not stale.
-* **Target in force**: the target row with the latest starting financial year no later than the
-  quarter's financial year: a target applies from its year until a later row replaces it.
+* **Target in force**: a figure is judged against the target in force for its own period, not
+  the report quarter's (``pmf_utils.targets``: years, profiles and year-to-date KPIs).
 * **Status**: higher is better: at or above target is on target; at or above target minus
   tolerance (a value exactly there included) is within tolerance; below that off target. Lower
   is better mirrors it. No target, or a KPI with no polarity, is monitor only: a context measure
@@ -91,13 +91,6 @@ def expected_period(frequency: str, lag_months: int, quarter: pd.Period) -> pd.P
 def is_stale(newest: pd.Period | None, frequency: str, lag_months: int, quarter: pd.Period) -> bool:
     """True when the newest period held is older than its cadence and lag allow."""
     return newest is not None and newest < expected_period(frequency, lag_months, quarter)
-
-
-def target_in_force(targets: pd.DataFrame, quarter: pd.Period) -> pd.Series | None:
-    """One KPI's target row for the quarter: the latest to start by the quarter's year."""
-    year = quarter.asfreq("Y-MAR")
-    started = targets[[start <= year for start in targets["starts"]]]
-    return started.sort_values("starts").iloc[-1] if len(started) else None
 
 
 def status(value: float, target: float, tolerance: float, polarity: str) -> str:

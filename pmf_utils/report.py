@@ -16,12 +16,13 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import display
 
-from . import charts, narrative, spc
+from . import charts, narrative
 from . import markdown as md
 from . import vocabulary as v
-from .assessment import JUDGEMENT_KINDS, assess, exceptions
+from .assessment import JUDGEMENT_KINDS, Judged, exceptions, judge
 from .dataset import Dataset, load
 from .periods import PERIODS_PER_YEAR, format_period, parse_quarter, quarter_label
+from .targets import targets_by_period
 
 RECENT_YEARS = 3
 """How many years of history the trend chart on a priority page shows."""
@@ -37,9 +38,10 @@ def show(markdown: str, **pmf: str) -> None:
 
 
 @lru_cache(maxsize=8)
-def _assessment(data: Dataset, quarter: pd.Period) -> pd.DataFrame:
+def _judged(data: Dataset, quarter: pd.Period) -> Judged:
     # Cached so the notebooks of one run, sharing a warm kernel, judge the quarter once.
-    return assess(data, quarter).set_index("kpi_id", drop=False)
+    judged = judge(data, quarter)
+    return Judged(judged.table.set_index("kpi_id", drop=False), judged.charts)
 
 
 class Report:
@@ -50,7 +52,9 @@ class Report:
     ) -> None:
         self.data = load(data_dir)
         self.quarter = parse_quarter(quarter) if quarter else self.data.latest_quarter()
-        self.assessment = _assessment(self.data, self.quarter)
+        judged = _judged(self.data, self.quarter)
+        self.assessment = judged.table
+        self.spc_charts = judged.charts
         narrative.prepare(self.data, self.quarter)
         self.figures = Path("figures")
 
@@ -319,7 +323,7 @@ class Report:
             history.reset_index(drop=True),
             row["unit"],
             int(row["decimals"]),
-            row["target"],
+            self._targets(kpi_id, history["period"]),
             v.label("status", row["status"]),
             names,
             row["name"],
@@ -327,33 +331,38 @@ class Report:
         span = f"{history['period_label'].iloc[0]} to {history['period_label'].iloc[-1]}"
         return self._chart(chart, f"{row['name']}, {span}", row)
 
+    def _targets(self, kpi_id: str, periods: pd.Series) -> list[float]:
+        """The target in force for each period, as the judgements used it (a step where the
+        target changed, a profile within a year)."""
+        rows = self.data.targets[self.data.targets["kpi_id"] == kpi_id]
+        return targets_by_period(rows, periods, bool(self.data.kpi(kpi_id)["year_to_date"]))
+
     def _spc(self, kpi_id: str) -> str:
         row = self.assessment.loc[kpi_id]
-        history = self._history_frame(kpi_id).dropna(subset=["value"])
-        kpi = self.data.kpi(kpi_id)
-        result = spc.xmr_chart(
-            history.set_index("period")["value"], kpi["polarity"], row["target"], kpi["spc_rebase"]
-        )
+        result = self.spc_charts[kpi_id]  # the chart the page's SPC verdicts came from
+        method = f"Drawn by {self.data.kpi(kpi_id)['spc_method'].describe()}."
         if result.variation == v.NOT_ENOUGH_DATA:
             return (
                 "### Statistical process control\n\nNot enough figures for a statistical process "
-                f"control chart ({len(history)} so far)."
+                f"control chart ({len(result.points)} so far). {method}"
             )
-        points = result.points.reset_index(drop=True)
-        points["period_label"] = history["period_label"].to_numpy()
+        points = result.points.reset_index(names="period")
+        points["period_label"] = [format_period(p) for p in points["period"]]
         points["special"] = points["variation"].map(_SPECIAL).fillna("")
         summary = (
             f"Latest point: {words(row, 'spc_variation').lower()}. "
             f"Assurance: {words(row, 'spc_assurance').lower()}."
         )
+        targets = self._targets(kpi_id, points["period"])
         chart = charts.spc_chart(
-            f"{kpi_id}-spc", points, row["unit"], int(row["decimals"]), row["target"], summary
+            f"{kpi_id}-spc", points, row["unit"], int(row["decimals"]), targets, summary
         )
-        trial = " Trial limits: fewer than 12 points." if result.trial else ""
+        below = result.options.trial_below
+        trial = f" Trial limits: fewer than {below} points." if result.trial else ""
         return "\n\n".join(
             [
                 "### Statistical process control",
-                md.text(f"{summary}{trial}"),
+                md.text(f"{summary}{trial} {method}"),
                 self._chart(chart, f"{row['name']}: XmR chart", row),
             ]
         )
@@ -412,7 +421,8 @@ class Report:
         targets = self.data.targets[self.data.targets["kpi_id"] == kpi_id]
         fmt = {"unit": kpi["unit"], "decimals": int(kpi["decimals"]), "rate_per": kpi["rate_per"]}
         return "; ".join(
-            f"{t.year}: {v.format_value(t.target, **fmt)}"
+            # A profile row names its period; a year's row its year.
+            f"{format_period(t.period) if t.period else t.year}: {v.format_value(t.target, **fmt)}"
             + (
                 f" (tolerance {v.format_value(t.tolerance, **fmt)})"
                 if pd.notna(t.tolerance)
@@ -475,12 +485,14 @@ def _missing(flag: str) -> str:
 
 def _definition_facts(kpi: pd.Series, target_text: str) -> list[tuple[str, str]]:
     unit = kpi["unit"] + (f" per {kpi['rate_per']:,.0f}" if kpi["unit"] == "rate" else "")
+    frequency = kpi["frequency"].replace("-", ", ")
+    frequency += ", year to date" if kpi.get("year_to_date", False) else ""
     return [
         ("Definition", kpi["definition"]),
         ("Calculation", kpi["methodology"]),
         ("Unit", unit),
         ("Polarity", _POLARITY[kpi["polarity"]]),
-        ("Frequency", kpi["frequency"].replace("-", ", ")),
+        ("Frequency", frequency),
         ("Publication lag", f"{kpi['lag_months']} months"),
         ("Source", kpi["source"]),
         ("Benchmarking source", kpi["benchmark_source"] or "None"),

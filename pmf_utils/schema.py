@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .intervals import LEVELS as CI_LEVELS
 from .periods import FREQUENCIES
+from .spc_methods import SETTINGS as SPC_SETTINGS
 
 UNITS = ("percentage", "count", "rate", "currency", "score", "days", "ratio")
 NON_NEGATIVE_UNITS = ("percentage", "count", "rate", "days", "ratio")
 POLARITIES = ("higher", "lower", "none")
+BOOLEAN = ("true", "false")
 FLAGS = ("provisional", "revised", "estimated", "suppressed")
 PLAN_FIELDS = (
     "council",
@@ -23,8 +26,10 @@ PLAN_FIELDS = (
     "region_name",
     "neighbours_name",
     "illustrative",
+    *SPC_SETTINGS,
 )
 REPEATABLE_PLAN_FIELDS = ("principle",)
+REQUIRED_PLAN_FIELDS = ("council", "plan_title", "plan_years", "vision", "principle")
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 KPI_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 
@@ -95,6 +100,9 @@ SPECS: dict[str, FileSpec] = {
                 Column("owner"),
                 Column("change_threshold", "number", required=False, blank=True),
                 Column("spc_rebase", "text", required=False, blank=True),
+                Column("year_to_date", "choice", required=False, blank=True, choices=BOOLEAN),
+                Column("ci_level", "choice", required=False, blank=True, choices=CI_LEVELS),
+                *(Column(name, required=False, blank=True) for name in SPC_SETTINGS),
             ),
             key=("kpi_id",),
         ),
@@ -103,11 +111,12 @@ SPECS: dict[str, FileSpec] = {
             (
                 Column("kpi_id", "kpi_id"),
                 Column("year", "year"),
+                Column("period", "period", required=False, blank=True),
                 Column("target", "number", blank=True),
                 Column("tolerance", "number", required=False, blank=True),
                 Column("note", required=False, blank=True),
             ),
-            key=("kpi_id", "year"),
+            key=("kpi_id", "year", "period"),
             required=False,
         ),
         FileSpec(

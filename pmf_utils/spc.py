@@ -3,66 +3,19 @@
 An XmR chart tells signal from noise in a KPI's history. Its centre line is the mean; its
 process limits are mean +/- 2.66 x the mean moving range (the mean absolute difference between
 consecutive points); sigma is estimated as 2.66 / 3 x the mean moving range, so the two-sigma
-lines sit at mean +/- 1.773 x the mean moving range. Four rules flag special cause variation,
-and the type of the latest point and the position of the target against the limits give the
-MDC variation and assurance icons.
+lines sit at mean +/- 1.773 x the mean moving range. Four rules flag special cause variation
+(beyond a limit, a trend, two of three beyond two sigma, a shift), and the type of the latest
+point and the position of the target against the limits give the MDC variation and assurance
+icons.
 
-The reference implementations are the R package NHSRplotthedots (NHS-R Community; read at its
-``R/ptd_spc_standard.R``, ``R/ptd_calculate_point_type.R``, ``R/ptd_calculate_assurance_type.R``,
-``R/ptd_add_short_group_warnings.R`` and the vignettes "Number of points required" and
-"Deviations from Excel defaults") and NHS England's MDC Excel tools. Where this module follows
-or differs from each:
-
-1. **Limits**: mean +/- 2.66 x mean moving range, as both.
-2. **Outlier screening**: none. NHSRplotthedots by default drops moving ranges of 3.267 x the
-   mean moving range or more before recomputing it (``screen_outliers = TRUE``); the MDC Excel
-   tools do not, and nor do we (the issue asks for mean +/- 2.66 x the mean moving range).
-3. **Missing periods**: missing and suppressed figures are skipped and the chart runs over the
-   consecutive available points, so a moving range bridges a gap. NHSRplotthedots does the same
-   for absent rows (it orders rows and takes ``diff``); for a row present with a blank value it
-   instead drops the two moving ranges either side of the blank.
-4. **Minimum points**: limits need 6 points in a segment (``MIN_POINTS``), following Wheeler's
-   "useful limits may be constructed with as few as five or six values" as quoted in the
-   NHSRplotthedots vignette "Number of points required". NHSRplotthedots draws limits from 2
-   points; the MDC single chart tool shows limits and icons only from 13 points (MDC team,
-   NHSRplotthedots issue #194). Fewer points give "not enough data".
-5. **Trial limits**: limits from fewer than 12 points are marked trial, as NHSRplotthedots'
-   short group warning. Limits are recalculated with every point (NHSRplotthedots' default,
-   ``fix_after_n_points = NULL``); the MDC tools can freeze a baseline, which here is done by
-   rebasing.
-6. **Rebasing**: each rebase period in the data dictionary starts a new segment with its own
-   mean and limits, and the rules look only within a segment (a run cannot cross a rebase), as
-   NHSRplotthedots groups by ``rebase_group``. Variation and assurance use the latest segment.
-7. **Beyond a limit**: strictly above the upper or below the lower limit; a point exactly on a
-   limit is not special cause, as NHSRplotthedots (``y > upl | y < lpl``).
-8. **Shift**: ``shift_length`` (7 by default; 6 is the MDC tool's option, requested of
-   NHSRplotthedots in its issue #202) consecutive points strictly on one side of the mean. A
-   point exactly on the mean is on neither side and breaks the run, as NHSRplotthedots (its
-   ``sign(y - mean)`` is 0 there); the NHS Improvement run chart guide (2017) would instead
-   let it neither add to nor break a run.
-9. **Trend**: ``trend_length`` (7) consecutive points each strictly above (or below) the one
-   before, on either side of the mean. An equal neighbour breaks a trend, as NHSRplotthedots
-   (NHSRplotthedots PR #24 notes that the run chart guide would let it neither add nor break).
-10. **Two of three**: of 3 consecutive points all strictly on the same side of the mean, at
-    least 2 strictly beyond that side's two-sigma line; only the points beyond it are flagged.
-    Points beyond the process limit count, as the MDC tools since their late-2023 change
-    (NHSRplotthedots issue #194); NHSRplotthedots counts only points between two and three
-    sigma.
-11. **Direction of a special cause point**: its side of the mean, except a trend point, which
-    takes the trend's direction (as NHSRplotthedots since PR #180 and the MDC tool); a turning
-    point shared by a rising and a falling trend takes the later trend's, as NHSRplotthedots.
-12. **Conflicting signals on one point**: the rule that fires first in the order beyond limits,
-    trend, two of three, shift decides its direction, as NHSRplotthedots. The MDC single chart
-    tool shows improvement whenever improvement and concern both fire (issue #194); we keep the
-    rule order so that reversing a KPI's polarity exactly swaps improvement and concern.
-13. **Variation** of the KPI is that of its latest point: common cause, special cause
-    improvement or concern, or (for a KPI with no polarity) special cause neutral high or low,
-    as NHSRplotthedots' point types and the MDC variation icons.
-14. **Assurance** compares the target in force with the latest segment's limits: a target
-    beyond the limit on the bad side is consistently failing, beyond the limit on the good side
-    consistently passing, otherwise hit and miss. Comparisons are strict, so a target exactly
-    on a limit is hit and miss, as NHSRplotthedots. No target or no polarity: not applicable.
-    Trajectories (a target per period) are not supported.
+The reference implementations, NHS England's MDC tools and the R package NHSRplotthedots 0.2.2,
+differ in a handful of choices. ``xmr_chart`` takes each as a keyword argument (``Options``
+lists them), and ``pmf_utils.spc_methods`` names the sets of choices a plan or KPI can pick:
+``mdc``, ``nhsrplotthedots`` and the project's default ``pmf``. Every choice, how each method
+makes it and why is tabled in ``docs/spc-methods.md`` (the assumptions and caveats log); read
+that before changing anything here. Note that a frozen baseline (``fix_after_n_points``) is not
+a rebase: a rebase recalculates limits from a later period, a frozen baseline applies the
+earlier limits to every later point, so a change shows against the old process.
 """
 
 from __future__ import annotations
@@ -79,14 +32,42 @@ from . import vocabulary as v
 LIMIT = 2.66
 """Process limits sit this many mean moving ranges from the mean (3 sigma)."""
 TWO_SIGMA = 2 * LIMIT / 3
+SCREEN = 3.267
+"""Outlier screening drops moving ranges this many mean moving ranges or more (Nelson, 1982)."""
 MIN_POINTS = 6
 TRIAL_BELOW = 12
 SHIFT = 7
 TREND = 7
+BEYOND_TWO_SIGMA = "beyond-two-sigma"
+"""Two of three counts every point beyond two sigma, beyond the limit too (MDC since 2023)."""
+TWO_TO_THREE_SIGMA = "two-to-three-sigma"
+"""Two of three counts only points between two sigma and the limit (NHSRplotthedots)."""
+TWO_IN_THREE = (BEYOND_TWO_SIGMA, TWO_TO_THREE_SIGMA)
 RULES = ("beyond limits", "trend", "two of three", "shift")
 """The special cause rules in the order that decides a point's direction when several fire."""
 RULE_COLUMNS = {rule: rule.replace(" ", "_") for rule in RULES}
 """The ``Chart.points`` column that says whether each rule fired on a point."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """The method choices of an XmR chart; each is a row of docs/spc-methods.md."""
+
+    screen_outliers: bool = False
+    """Drop moving ranges of ``SCREEN`` x the mean moving range or more, then recompute it."""
+    fix_after_n_points: int | None = None
+    """Freeze each segment's mean and limits on its first N points (None: use every point)."""
+    shift_length: int = SHIFT
+    trend_length: int = TREND
+    min_points: int = MIN_POINTS
+    """A segment with fewer points has no limits and no verdict ("not enough data")."""
+    trial_below: int = TRIAL_BELOW
+    """A segment with fewer points has trial limits."""
+    two_in_three: str = BEYOND_TWO_SIGMA
+
+    def __post_init__(self) -> None:
+        if self.two_in_three not in TWO_IN_THREE:
+            raise ValueError(f"two_in_three must be one of {TWO_IN_THREE}")
 
 
 @dataclass(frozen=True)
@@ -100,10 +81,21 @@ class Limits:
     upper_2sigma: float
 
 
-def limits(y: np.ndarray) -> Limits:
-    """Mean and limits of consecutive values: mean +/- 2.66 x mean moving range."""
-    mean = float(np.mean(y))
-    mr = float(np.mean(np.abs(np.diff(y)))) if len(y) > 1 else math.nan
+def limits(
+    y: np.ndarray, screen_outliers: bool = False, fix_after_n_points: int | None = None
+) -> Limits:
+    """Mean and limits of consecutive values: mean +/- 2.66 x mean moving range.
+
+    With ``fix_after_n_points`` both come from the first N values only (a frozen baseline).
+    Screening never empties the moving ranges: with a mean moving range above 0 the smallest
+    lies below 3.267 times it, and a flat baseline (mean moving range 0) is left as it is.
+    """
+    base = y[:fix_after_n_points] if fix_after_n_points else y
+    mean = float(np.mean(base))
+    ranges = np.abs(np.diff(base))
+    mr = float(np.mean(ranges)) if len(ranges) else math.nan
+    if screen_outliers and mr > 0:
+        mr = float(np.mean(ranges[ranges < SCREEN * mr]))
     return Limits(
         mean=mean,
         lpl=mean - LIMIT * mr,
@@ -140,6 +132,8 @@ def trend_rule(y: np.ndarray, length: int = TREND) -> np.ndarray:
     """+1/-1 for points in ``length`` or more each strictly rising/falling, else 0.
 
     Runs are written in time order, so a turning point shared by two trends takes the later.
+    A point that ends one trend and is followed by an equal point (a tie) belongs to that trend
+    only and keeps its direction, even when the tie starts another trend.
     """
     out = np.zeros(len(y), dtype=int)
     for start, stop, label in _runs(np.sign(np.diff(y)).astype(int)):
@@ -183,24 +177,39 @@ def assurance(target: float, lim: Limits | None, polarity: str) -> str:
     return v.HIT_AND_MISS
 
 
-def _segment(y: np.ndarray, polarity: str, shift_length: int, trend_length: int) -> dict:
-    """Limits, rule firings and point types for one segment with enough points."""
-    lim = limits(y)
-    side = np.sign(y - lim.mean).astype(int)
-    beyond_2sigma = np.where(y > lim.upper_2sigma, 1, np.where(y < lim.lower_2sigma, -1, 0))
-    fired = {
-        "beyond limits": np.where(beyond_limits(y, lim), side, 0),
-        "trend": trend_rule(y, trend_length),
-        "two of three": two_of_three_rule(side, beyond_2sigma),
-        "shift": shift_rule(side, shift_length),
-    }
+def classify(fired: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """(deciding rule, direction) of each point from each rule's +1/-1/0 firings.
+
+    The first rule to fire in ``RULES`` order decides, so a point's direction never depends
+    on the KPI's polarity (see docs/spc-methods.md for the MDC tool's different choice).
+    """
     conditions = [fired[rule] != 0 for rule in RULES]
-    direction = np.select(conditions, [fired[rule] for rule in RULES], 0)
+    return (
+        np.select(conditions, list(RULES), ""),
+        np.select(conditions, [fired[rule] for rule in RULES], 0),
+    )
+
+
+def _segment(y: np.ndarray, polarity: str, options: Options) -> dict:
+    """Limits, rule firings and point types for one segment with enough points."""
+    lim = limits(y, options.screen_outliers, options.fix_after_n_points)
+    side = np.sign(y - lim.mean).astype(int)
+    outside = beyond_limits(y, lim)
+    beyond_2sigma = np.where(y > lim.upper_2sigma, 1, np.where(y < lim.lower_2sigma, -1, 0))
+    if options.two_in_three == TWO_TO_THREE_SIGMA:
+        beyond_2sigma[outside] = 0
+    fired = {
+        "beyond limits": np.where(outside, side, 0),
+        "trend": trend_rule(y, options.trend_length),
+        "two of three": two_of_three_rule(side, beyond_2sigma),
+        "shift": shift_rule(side, options.shift_length),
+    }
+    rule, direction = classify(fired)
     return {
         **{name: np.full(len(y), value) for name, value in asdict(lim).items()},
         **{column: fired[rule] != 0 for rule, column in RULE_COLUMNS.items()},
         "special_cause": direction != 0,
-        "rule": np.select(conditions, list(RULES), ""),
+        "rule": rule,
         "direction": direction,
         "variation": [point_variation(d, polarity) for d in direction],
     }
@@ -242,7 +251,9 @@ class Chart:
     """The variation type of the latest point."""
     assurance: str
     trial: bool
-    """True when the latest limits rest on fewer than 12 points."""
+    """True when the latest segment has fewer than ``options.trial_below`` points."""
+    options: Options = Options()
+    """The method choices that drew the chart."""
 
     @property
     def limits(self) -> Limits | None:
@@ -263,26 +274,23 @@ def xmr_chart(
     polarity: str = "higher",
     target: float = math.nan,
     rebase: Sequence = (),
-    *,
-    shift_length: int = SHIFT,
-    trend_length: int = TREND,
-    min_points: int = MIN_POINTS,
+    **options,
 ) -> Chart:
     """The XmR chart of a series indexed by period (any ordered index); blanks are skipped.
 
-    ``rebase`` lists the periods from which limits are recalculated.
+    ``rebase`` lists the periods from which limits are recalculated; keyword ``options`` are
+    the fields of ``Options`` (screen_outliers, fix_after_n_points, shift_length,
+    trend_length, min_points, trial_below, two_in_three), each defaulting to the project's.
     """
+    chosen = Options(**options)
     values = values.dropna().sort_index().astype(float)
     segment = np.array([sum(p >= r for r in rebase) for p in values.index], dtype=int)
     columns: dict[str, list] = {name: [] for name in [*_too_few(0), "trial"]}
     for number in np.unique(segment):
         y = values.to_numpy()[segment == number]
-        part = (
-            _segment(y, polarity, shift_length, trend_length)
-            if len(y) >= min_points
-            else _too_few(len(y))
-        )
-        part["trial"] = np.full(len(y), min_points <= len(y) < TRIAL_BELOW)
+        enough = len(y) >= chosen.min_points
+        part = _segment(y, polarity, chosen) if enough else _too_few(len(y))
+        part["trial"] = np.full(len(y), enough and len(y) < chosen.trial_below)
         for name, column in part.items():
             columns[name].extend(column)
     points = pd.DataFrame({"value": values, "segment": segment, **columns}, index=values.index)
@@ -293,4 +301,5 @@ def xmr_chart(
         variation=v.NOT_ENOUGH_DATA if latest is None else latest["variation"],
         assurance=assurance(target, latest_limits(points), polarity),
         trial=latest is not None and bool(latest["trial"]),
+        options=chosen,
     )

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import spc_methods
 from .narrative_files import check_narrative
 from .periods import PeriodError, format_period, parse_period
 from .problems import Problem, read_text, sort_problems
@@ -24,12 +25,14 @@ from .schema import (
     ID_PATTERN,
     KPI_ID_PATTERN,
     NON_NEGATIVE_UNITS,
-    PLAN_FIELDS,
     REPEATABLE_PLAN_FIELDS,
+    REQUIRED_PLAN_FIELDS,
+    SPC_SETTINGS,
     SPECS,
     Column,
     FileSpec,
 )
+from .targets import PROFILE_FREQUENCIES, financial_year
 
 Row = dict[str, str]
 
@@ -158,8 +161,11 @@ def _check_cells(table: Table, row: Row, line: int) -> list[Problem]:
 
 def _check_duplicates(table: Table) -> list[Problem]:
     key = table.spec.key
+    required = {k for k in key if table.spec.column(k).required}
     # plan.csv repeats some fields on purpose; periods are compared once parsed.
-    if table.spec.name == "plan.csv" or "period" in key or not set(key) <= set(table.columns):
+    if table.spec.name == "plan.csv" or "period" in table.columns or not required <= set(
+        table.columns
+    ):
         return []
     return _duplicates(table, [_key(table.spec, row) for row in table.rows])
 
@@ -175,13 +181,13 @@ def _key(spec: FileSpec, row: Row) -> tuple | None:
             except PeriodError:
                 return None
         else:
-            parts.append(row[name])
+            parts.append(row.get(name, ""))  # an optional key column may be absent
     return tuple(parts)
 
 
 def _duplicates(table: Table, keys: list[tuple | None]) -> list[Problem]:
     """Point at every row whose key (``None``: not comparable) an earlier row already has."""
-    label = ", ".join(table.spec.key)
+    label = ", ".join(k for k in table.spec.key if k in table.columns)
     first: dict[object, int] = {}
     found = []
     for key, line in zip(keys, table.lines, strict=True):
@@ -190,7 +196,7 @@ def _duplicates(table: Table, keys: list[tuple | None]) -> list[Problem]:
         if key in first:
             found.append(
                 table.problem(
-                    line, label, f"duplicate of line {first[key]} ({' '.join(map(_text, key))})"
+                    line, label, f"duplicate of line {first[key]} ({_key_text(key)})"
                 )
             )
         else:
@@ -198,8 +204,13 @@ def _duplicates(table: Table, keys: list[tuple | None]) -> list[Problem]:
     return found
 
 
-def _text(part: object) -> str:
-    return format_period(part) if isinstance(part, pd.Period) else str(part)
+def _key_text(key: tuple) -> str:
+    """A row's key as written, leaving out a blank optional part (a target's period)."""
+    return " ".join(
+        format_period(part) if isinstance(part, pd.Period) else str(part)
+        for part in key
+        if part not in ("", None)
+    )
 
 
 def read_all(data_dir: Path) -> tuple[dict[str, Table], list[Problem]]:
@@ -259,7 +270,7 @@ def _cross_checks(tables: dict[str, Table]) -> list[Problem]:
     for name in ("targets.csv", "observations.csv", "comparators.csv"):
         found += _check_refs(tables.get(name), "kpi_id", kpi_ids, "kpis.csv")
     found += _check_targets(tables.get("targets.csv"), kpis)
-    for name in ("observations.csv", "comparators.csv"):
+    for name in ("targets.csv", "observations.csv", "comparators.csv"):
         found += _check_periods(tables.get(name), kpis)
     found += _check_observations(tables.get("observations.csv"), kpis)
     return found
@@ -281,9 +292,24 @@ def _check_plan(table: Table | None) -> list[Problem]:
         seen.setdefault(name, line)
         if name == "illustrative" and row["value"].lower() not in ("true", "false"):
             found.append(table.problem(line, "value", "illustrative must be true or false"))
-    for name in PLAN_FIELDS:
-        if name not in seen and name not in ("region_name", "neighbours_name", "illustrative"):
+        if name in SPC_SETTINGS:
+            found += _spc_problems(table, line, {name: row["value"]}, "value")
+    for name in REQUIRED_PLAN_FIELDS:
+        if name not in seen:
             found.append(table.problem(1, "field", f"the plan needs a '{name}' row"))
+    return found
+
+
+def _spc_problems(table: Table, line: int, settings: Row, column: str | None) -> list[Problem]:
+    """Each ``spc_*`` setting that is not a valid value, at its column (or ``column``)."""
+    found = []
+    for name, text in settings.items():
+        if name in SPC_SETTINGS and text:
+            try:
+                spc_methods.parse(name, text)
+            except ValueError as error:
+                message = f"{name}: {error}" if column else str(error)
+                found.append(table.problem(line, column or name, message))
     return found
 
 
@@ -321,6 +347,7 @@ def _check_kpis(table: Table | None) -> list[Problem]:
         threshold = _number(row.get("change_threshold", ""))
         if threshold is not None and threshold < 0:
             found.append(table.problem(line, "change_threshold", "cannot be negative"))
+        found += _spc_problems(table, line, row, None)
         frequency = row.get("frequency", "")
         for text in filter(None, (t.strip() for t in row.get("spc_rebase", "").split(";"))):
             try:
@@ -360,7 +387,30 @@ def _check_targets(table: Table | None, kpis: dict[str, Row]) -> list[Problem]:
             message = range_problem(unit, target)
             if message:
                 found.append(table.problem(line, "target", message))
+        found += _profile_problems(table, line, row, kpis)
     return found
+
+
+def _profile_problems(table: Table, line: int, row: Row, kpis: dict[str, Row]) -> list[Problem]:
+    """A target for one period must divide the KPI's year and lie in the row's year.
+
+    A period that does not parse for the KPI's frequency is reported by ``_check_periods``.
+    """
+    frequency = kpis.get(row.get("kpi_id", ""), {}).get("frequency")
+    if not row.get("period") or frequency not in _FREQUENCIES:
+        return []
+    try:
+        period = parse_period(row["period"], frequency)
+        year = parse_period(row.get("year", ""), "annual-financial")
+    except PeriodError:
+        return []
+    if frequency not in PROFILE_FREQUENCIES:
+        message = f"{frequency} KPIs have one figure a year: leave period blank"
+    elif financial_year(period) != year:
+        message = f"{format_period(period)} is not in {row['year']}"
+    else:
+        return []
+    return [table.problem(line, "period", message)]
 
 
 def _check_periods(table: Table | None, kpis: dict[str, Row]) -> list[Problem]:
@@ -378,11 +428,15 @@ def _check_periods(table: Table | None, kpis: dict[str, Row]) -> list[Problem]:
         if frequency not in _FREQUENCIES:
             continue
         try:
-            period = parse_period(row["period"], frequency)
+            # A target's period may be blank: the target is for the whole year.
+            period = parse_period(row["period"], frequency) if row["period"] else None
         except PeriodError as error:
             found.append(table.problem(line, "period", f"{error} ({frequency} KPI)"))
             continue
-        keys[-1] = tuple(period if k == "period" else row[k] for k in table.spec.key)
+        base = _key(table.spec, row)
+        keys[-1] = None if base is None else tuple(
+            period if k == "period" else part for k, part in zip(table.spec.key, base, strict=True)
+        )
     return found + _duplicates(table, keys)
 
 

@@ -16,6 +16,9 @@ these lists are exactly what the figures show, so they cannot go stale):
 
 - Off target at the latest value: CFB03, LAH01, LAH05, HFA04, SJA02, QEA01, SEW03, EES01, EES02,
   EES05.
+- Year to date with a profiled target: EES02 (council tax collected, cumulative from April) is
+  judged at each quarter against its 2025/26 profile (28.5%, 56.0%, 83.5%, then the year's
+  96%) and compared only with the same quarter a year earlier: 54.6% at Q2, off target.
 - Within tolerance: CFB01, CFB02, CFB05, SCF01, SJA05, ASC03, QEA03.
 - Exactly on target: VT03 (85.0% against a target of 85).
 - Monitor only (no target): the 20 KPIs without a row in targets.csv, including every KPI with
@@ -286,6 +289,7 @@ class Target:
     target: float
     tolerance: float | None = None
     note: str = ""
+    period: str = ""  # a quarter or month of ``year``: a profile target for that period only
 
 
 @dataclass(frozen=True)
@@ -308,6 +312,7 @@ class Kpi:
     rate_per: int | None = None
     change_threshold: float | None = None
     spc_rebase: str = ""
+    year_to_date: bool = False  # figures cumulative from the start of the financial year
     targets: tuple[Target, ...] = ()
     series: Shape | None = None
     end: str | None = None  # last period written, when earlier than due (a stale series)
@@ -1790,28 +1795,38 @@ KPIS: tuple[Kpi, ...] = (
         "EES02",
         "Council tax collected as a percentage of council tax due",
         "efficient-and-effective-services",
-        definition="Council tax collected in the financial year as a percentage of the council "
-        "tax due for that year (in-year collection rate).",
-        methodology="Numerator: council tax receipts for the year received by 31 March. "
-        "Denominator: net collectable debit for the year after discounts, exemptions and "
-        "council tax reduction (QRC4 return definition).",
+        definition="Council tax collected so far in the financial year as a percentage of the "
+        "council tax due for that year (in-year collection rate, year to date).",
+        methodology="Numerator: council tax receipts for the year received by the end of the "
+        "quarter. Denominator: net collectable debit for the year after discounts, exemptions "
+        "and council tax reduction (QRC4 return definition). Cumulative from 1 April: the Q4 "
+        "figure is the year's collection rate.",
         unit="percentage",
         decimals=1,
         polarity="higher",
-        frequency="annual-financial",
-        lag=3,
-        source="internal: Revenues and Benefits (QRC4 return)",
-        benchmark_source="MHCLG Collection rates for council tax and non-domestic rates",
+        frequency="quarterly",
+        lag=0,
+        year_to_date=True,
+        source="internal: Revenues and Benefits (council tax system; QRC4 return at year end)",
+        benchmark_source="MHCLG Collection rates for council tax and non-domestic rates "
+        "(year end only)",
         owner="Revenues and Benefits",
         targets=(
             Target("2024/25", 96, 0.5, "Medium Term Financial Framework"),
             Target("2025/26", 96, 0.5, "Medium Term Financial Framework"),
+            *(
+                Target("2025/26", target, 0.5, "collection profile", period=f"2025/26 Q{q}")
+                for q, target in ((1, 28.5), (2, 56.0), (3, 83.5))
+            ),
         ),
-        series=Given("2018/19", (96.1, 96.0, 94.2, 94.9, 95.3, 95.1, 94.8)),
+        series=Given(
+            "2022/23 Q1",
+            (28.6, 56.1, 83.4, 95.3, 28.4, 55.9, 83.2, 95.1, 28.1, 55.5, 82.8, 94.8, 27.9, 54.6),
+        ),
         bench={
-            "england": (97.0, 96.8, 95.0, 95.7, 96.0, 95.9, 95.8),
-            "region": (96.2, 96.0, 94.5, 95.1, 95.5, 95.4, 95.2),
-            "neighbours": (95.6, 95.5, 93.9, 94.6, 95.0, 94.9, 94.7),
+            "england": {"2022/23 Q4": 96.0, "2023/24 Q4": 95.9, "2024/25 Q4": 95.8},
+            "region": {"2022/23 Q4": 95.5, "2023/24 Q4": 95.4, "2024/25 Q4": 95.2},
+            "neighbours": {"2022/23 Q4": 95.0, "2023/24 Q4": 94.9, "2024/25 Q4": 94.7},
         },
     ),
     Kpi(
@@ -2097,6 +2112,7 @@ def kpi_row(kpi: Kpi) -> Row:
         "owner": kpi.owner,
         "change_threshold": "" if kpi.change_threshold is None else plain(kpi.change_threshold),
         "spc_rebase": kpi.spc_rebase,
+        "year_to_date": "true" if kpi.year_to_date else "",
     }
 
 
@@ -2106,6 +2122,7 @@ def target_rows(kpi: Kpi) -> list[Row]:
         {
             "kpi_id": kpi.kpi_id,
             "year": t.year,
+            "period": t.period,
             "target": plain(t.target),
             "tolerance": "" if t.tolerance is None else plain(t.tolerance),
             "note": t.note,
@@ -2205,8 +2222,18 @@ def figures(kpi: Kpi, rows: Sequence[Row]) -> list[Figure]:
 def target_in_force(kpi: Kpi, year: str) -> Target | None:
     """The target of the latest financial year that starts on or before ``year``."""
     key = parse_period(year, "annual-financial")
-    found = [t for t in kpi.targets if parse_period(t.year, "annual-financial") <= key]
+    found = [
+        t for t in kpi.targets if not t.period and parse_period(t.year, "annual-financial") <= key
+    ]
     return max(found, key=lambda t: parse_period(t.year, "annual-financial"), default=None)
+
+
+def profile_target(kpi: Kpi, period: pd.Period) -> Target | None:
+    """A profile target for exactly ``period``, if the KPI has one."""
+    return next(
+        (t for t in kpi.targets if t.period and parse_period(t.period, kpi.frequency) == period),
+        None,
+    )
 
 
 def status(kpi: Kpi, value: float, target: Target) -> str:
@@ -2221,7 +2248,16 @@ def status(kpi: Kpi, value: float, target: Target) -> str:
 
 
 def statuses(kpi: Kpi, latest: Figure) -> set[str]:
-    """The status under each way a report might pick the target (all must agree)."""
+    """The status under each way a report might pick the target (all must agree).
+
+    A profile target for the figure's own period decides alone; a year-to-date KPI has no
+    annual target before its year's last period.
+    """
+    profiled = profile_target(kpi, latest.period)
+    if profiled is not None:
+        return {status(kpi, latest.value, profiled)}
+    if kpi.year_to_date and latest.period.end_time != latest.period.asfreq("Y-MAR").end_time:
+        return {"no target"}
     years = {
         format_period(REPORT_QUARTER.asfreq("Y-MAR")),
         format_period(latest.period.start_time.to_period("Y-MAR")),
@@ -2293,9 +2329,12 @@ def found_cases(rows: Sequence[Row]) -> dict[str, set[str]]:
         for case in judged & found.keys():
             found[case].add(kpi.kpi_id)
         shift = Cadence(kpi.frequency).shift_year()
-        previous = next((f for f in figs if f.period == latest.period - 1), None)
+        # A year-to-date figure is compared only with the same period a year earlier.
+        previous = None if kpi.year_to_date else next(
+            (f for f in figs if f.period == latest.period - 1), None
+        )
         year_ago = next((f for f in figs if f.period == latest.period - shift), None)
-        if worse(kpi, previous, latest) and worse(kpi, year_ago, latest):
+        if (kpi.year_to_date or worse(kpi, previous, latest)) and worse(kpi, year_ago, latest):
             found["worsening"].add(kpi.kpi_id)
         signal = special_cause(kpi, figs)
         if signal:
@@ -2370,6 +2409,8 @@ def facts(kpi: Kpi, rows: Sequence[Row], quarter: pd.Period) -> Facts:
     own = [r for r in rows if r["kpi_id"] == kpi.kpi_id and r["value"]]
     own = [r for r in own if parse_period(r["period"], kpi.frequency) <= due]
     target = target_in_force(kpi, format_period(quarter.asfreq("Y-MAR")))
+    if own:
+        target = profile_target(kpi, parse_period(own[-1]["period"], kpi.frequency)) or target
     if not own:
         return Facts(target="n/a" if target is None else show(kpi, target.target))
     last = own[-1]
@@ -2770,10 +2811,12 @@ NARRATIVE: dict[str, dict[str, str]] = {
             for Cabinet in December.
         """,
         "kpi-EES02": """
-            {latest} of council tax due for the {period} was collected in year, down from
-            {previous} and below the {target} target. Collection is similar to our CIPFA
-            neighbours ({neighbours}) but below England ({england}). Online direct debit sign-up
-            and earlier reminders for residents in arrears were introduced in April 2025.
+            {latest} of the year's council tax had been collected by the end of {period},
+            below the profile target of {target} for the half year and behind the {year_ago}
+            collected by the same point last year. The figure is cumulative from April, so it is
+            compared with the same quarter a year earlier, not with quarter 1. Online direct
+            debit sign-up and earlier reminders for residents in arrears were introduced in
+            April 2025.
         """,
         "kpi-EES03": """
             {latest} of FOI requests were answered within 20 working days in September, above the
@@ -2900,7 +2943,10 @@ def write_all(out: Path) -> None:
     data = build()
     check_cases(data)
     for name, rows in data.files.items():
-        write_csv(out / name, COLUMNS[name], rows)
+        # Optional columns no row fills (spc_method, a target's period ...) are left out.
+        optional = {c.name for c in SPECS[name].columns if not c.required}
+        columns = [c for c in COLUMNS[name] if c not in optional or any(c in r for r in rows)]
+        write_csv(out / name, columns, rows)
     write_narrative(out, data)
 
 

@@ -18,7 +18,9 @@ from pmf_utils import assessment
 from pmf_utils import vocabulary as v
 from pmf_utils.cli import main
 from pmf_utils.dataset import load
-from pmf_utils.periods import parse_quarter
+from pmf_utils.periods import parse_period, parse_quarter
+
+from .conftest import judged_alone
 
 NAN = math.nan
 Q2 = parse_quarter("2025/26 Q2")
@@ -461,3 +463,19 @@ def test_failing_assurance_behind_an_improvement_is_not_escalated() -> None:
     }
     assert assessment.exception_reasons(row) == ""
     assert assessment.exception_reasons({**row, "spc_variation": v.COMMON_CAUSE}) == v.FAILING
+
+
+def test_an_older_figure_is_judged_against_the_target_of_its_own_year() -> None:
+    """Seen in the issue: at 2025/26 Q2 an annual KPI's newest figure is 2024/25's, 58, which
+    met 2024/25's target of 57; 2025/26's target of 62 is for next year's figure."""
+    years = [parse_period(year, "annual-financial") for year in ("2023/24", "2024/25")]
+    figures = [{"period": p, "value": x} for p, x in zip(years, (55.0, 58.0), strict=True)]
+    targets = pd.DataFrame(
+        {"starts": years[1:] + [years[1] + 1], "target": [57.0, 62.0], "tolerance": [NAN, NAN]}
+    )
+    annual = {"frequency": "annual-financial", "lag_months": 6}
+    row = judged_alone(figures, Q2, targets, **annual)
+    assert (row["period"], row["target"], row["status"]) == ("2024/25", 57.0, v.ON_TARGET)
+    earlier = judged_alone(figures[:1], Q2, targets, **annual)
+    assert earlier["period"] == "2023/24" and math.isnan(earlier["target"])
+    assert earlier["status"] == v.MONITOR_ONLY  # no target was set for 2023/24

@@ -11,6 +11,7 @@ import pytest
 from pmf_utils import judgements as j
 from pmf_utils import vocabulary as v
 from pmf_utils.periods import parse_period, parse_quarter
+from pmf_utils.targets import target_in_force
 
 NAN = math.nan
 Q2 = parse_quarter("2025/26 Q2")  # July to September 2025
@@ -71,10 +72,10 @@ def test_target_in_force_applies_from_its_year_until_replaced() -> None:
             "starts": [parse_period(y, "annual-financial") for y in ("2024/25", "2026/27")],
         }
     )
-    assert j.target_in_force(targets, Q2)["target"] == 70.0  # 2024/25 still in force
-    assert j.target_in_force(targets, parse_quarter("2026/27 Q1"))["target"] == 80.0
-    assert j.target_in_force(targets, parse_quarter("2023/24 Q4")) is None
-    assert j.target_in_force(targets.iloc[:0], Q2) is None
+    assert target_in_force(targets, Q2)["target"] == 70.0  # 2024/25 still in force
+    assert target_in_force(targets, parse_quarter("2026/27 Q1"))["target"] == 80.0
+    assert target_in_force(targets, parse_quarter("2023/24 Q4")) is None
+    assert target_in_force(targets.iloc[:0], Q2) is None
 
 
 # --- direction of travel ---------------------------------------------------------------------

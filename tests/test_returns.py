@@ -14,7 +14,7 @@ from pmf_utils.dataset import load
 from pmf_utils.imports.returns import owner_slug
 from pmf_utils.periods import parse_quarter
 
-from .conftest import snapshot
+from .conftest import SHIPPED_DATA, snapshot
 
 HR, FINANCE = "Human Resources", "Finance"
 
@@ -194,3 +194,19 @@ def test_unknown_owner(data_copy: Path, tmp_path: Path, capsys) -> None:
     assert main([*args, "--out", str(tmp_path)]) == 2
     assert "--owner 'Nobody' is not an owner in kpis.csv" in capsys.readouterr().err
     assert not list(tmp_path.glob("*.xlsx"))
+
+
+def test_each_due_period_shows_its_own_target() -> None:
+    """EES02 is year to date with a 2025/26 profile: the return for Q3 asks for the Q3 figure
+    against the profiled 83.5%, not the year's 96% (and 2024/25 Q3, unprofiled, has none)."""
+    from pmf_utils.imports.returns import rows_for
+
+    data = load(SHIPPED_DATA)
+    owner = data.kpi("EES02")["owner"]
+    for quarter, target in [("2025/26 Q3", "83.5%"), ("2025/26 Q4", "96.0%")]:
+        (row,) = [r for r in rows_for(data, owner, parse_quarter(quarter)) if r.kpi.name == "EES02"]
+        assert row.target == target, quarter
+    (earlier,) = [
+        r for r in rows_for(data, owner, parse_quarter("2024/25 Q3")) if r.kpi.name == "EES02"
+    ]
+    assert earlier.target == "none (monitor only)"

@@ -4,6 +4,7 @@ rebasing, each on a small series whose answer is worked out in the test."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from pmf_utils import spc
 from pmf_utils import vocabulary as v
+from pmf_utils.spc_methods import METHODS
 
 NAN = math.nan
 
@@ -335,17 +337,21 @@ series_values = st.one_of(noise, shaped)
     target=st.one_of(st.integers(-8, 8).map(float), st.just(NAN)),
     shift_length=st.sampled_from([6, 7]),
     rebase=st.lists(st.integers(0, 30), max_size=2),
+    method=st.sampled_from(list(METHODS.values())),
+    fix=st.one_of(st.none(), st.integers(2, 15)),
 )
 def test_reversing_polarity_swaps_only_the_polarity_judgements(
-    values, polarity, target, shift_length, rebase
+    values, polarity, target, shift_length, rebase, method, fix
 ) -> None:
     """Reversing polarity swaps improvement/concern and passing/failing and nothing else.
 
     Reversing it and also reflecting the values and target about zero changes no judgement:
     the limits reflect, the rules fire on the same points and every special cause turns round.
+    Both hold for every method and option (docs/spc-methods.md).
     """
     series = pd.Series(values, dtype=float)
-    options = {"rebase": tuple(rebase), "shift_length": shift_length}
+    chosen = replace(method, shift_length=shift_length, fix_after_n_points=fix)
+    options = {"rebase": tuple(rebase), **vars(chosen)}
     original = spc.xmr_chart(series, polarity, target, **options)
     points = original.points
 

@@ -48,7 +48,10 @@ def test_shipped_data_is_clean() -> None:
             [
                 "kpis.csv:1: owners: unknown column (expected: kpi_id, name, priority_id, "
                 "definition, methodology, unit, rate_per, decimals, polarity, frequency, "
-                "lag_months, source, benchmark_source, owner, change_threshold, spc_rebase)",
+                "lag_months, source, benchmark_source, owner, change_threshold, spc_rebase, "
+                "year_to_date, ci_level, spc_method, spc_screen_outliers, spc_fix_after_n_points, "
+                "spc_shift_length, spc_trend_length, spc_min_points, spc_trial_below, "
+                "spc_two_in_three)",
                 "kpis.csv:1: owner: missing column",
             ],
         ),

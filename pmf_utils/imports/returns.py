@@ -23,9 +23,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .. import vocabulary as v
 from ..dataset import Dataset
-from ..judgements import target_in_force
 from ..periods import Cadence, PeriodError, format_period, parse_period, quarter_label
 from ..schema import FLAGS
+from ..targets import target_in_force
 from ..validation import parse_number, range_problem
 from .merge import SUPPRESSED, ImportFailed, Update, number_text
 
@@ -93,9 +93,10 @@ def rows_for(data: Dataset, owner: str, quarter: pd.Period) -> list[ReturnRow]:
     for kpi_id, kpi in data.kpis[data.kpis["owner"] == owner].iterrows():
         series = data.series(kpi_id)
         targets = data.targets[data.targets["kpi_id"] == kpi_id]
-        in_force = target_in_force(targets, quarter)
-        target = "none (monitor only)" if in_force is None else _text(kpi, in_force["target"])
         for period in due_periods(kpi, quarter):
+            # The target of the period being returned (a profile row, or its year's target).
+            in_force = target_in_force(targets, period, bool(kpi["year_to_date"]))
+            target = "none (monitor only)" if in_force is None else _text(kpi, in_force["target"])
             before = series[series["period"] < period].tail(EARLIER)
             earlier = [
                 f"{format_period(p)}: {_text(kpi, x)}"
