@@ -3,8 +3,8 @@
 A template reads like the report it makes: parameters, ``Report(quarter, data_dir)``, then a
 few calls such as ``report.header(...)``, ``report.summary_table(priority)``. Every call
 ``display``s pandoc markdown (``markdown`` escapes data text) so both publishing engines
-render the same text; charts are written to ``figures/`` beside the executed notebook together with the
-numbers behind them as CSV.
+render the same text; charts are written to ``figures/`` beside the executed notebook
+together with the numbers behind them as CSV.
 """
 
 from __future__ import annotations
