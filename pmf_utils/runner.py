@@ -31,6 +31,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
+from importlib.resources import files
 from itertools import takewhile
 from multiprocessing import get_context
 from pathlib import Path
@@ -556,7 +557,7 @@ def code_version() -> str:
         base = version("pmf-utils")
     except PackageNotFoundError:
         base = "unknown"
-    checkout = Path(__file__).resolve().parent.parent
+    checkout = Path(str(files("pmf_utils"))).resolve().parent
     if not ((checkout / "pyproject.toml").is_file() and (checkout / ".git").exists()):
         return base
     try:

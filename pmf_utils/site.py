@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from functools import cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ import nbformat
 import pypandoc
 import yaml
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(str(files("pmf_utils")))
 TEMPLATES = PACKAGE / "templates"
 STATIC = PACKAGE / "static"
 ASSETS = "site_libs/pmf"
