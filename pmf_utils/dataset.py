@@ -19,7 +19,8 @@ from .periods import parse_period
 from .problems import DataError
 from .project import ProjectError, find_project
 from .schema import SPECS
-from .validation import Table, parse_number, read_all
+from .tables import Table, parse_number
+from .validation import read_all
 
 DATA_ENV = "PMF_DATA"
 

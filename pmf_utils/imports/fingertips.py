@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..periods import PeriodError
 from ..problems import Problem
-from ..validation import parse_number
+from ..tables import parse_number
 from .merge import SUPPRESSED, ImportFailed, Update, number_text
 from .period_labels import map_label
 

@@ -23,7 +23,8 @@ import pandas as pd
 from ..periods import format_period, parse_period
 from ..problems import DataError
 from ..schema import FLAGS, SPECS
-from ..validation import parse_number, read_all
+from ..tables import parse_number
+from ..validation import read_all
 
 ADDED, CHANGED, UNCHANGED = "added", "changed", "unchanged"
 REVISED, SUPPRESSED = "revised", "suppressed"

@@ -22,11 +22,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .. import vocabulary as v
+from ..consistency import range_problem
 from ..dataset import Dataset
 from ..periods import Cadence, PeriodError, format_period, parse_period, quarter_label
 from ..schema import FLAGS
+from ..tables import parse_number
 from ..targets import target_in_force
-from ..validation import parse_number, range_problem
 from .merge import SUPPRESSED, ImportFailed, Update, number_text
 
 SHEET = "Return"
