@@ -6,7 +6,8 @@
 -- * `::: {.pmf-shift by=N}` moves each page's headings under its part heading;
 -- * a `{.pmf-part}` heading starts a new page; only part headings go into the contents and
 --   the PDF bookmarks, not the headings within each page;
--- * images carry their alt text (`fig-alt`, else the caption) into the tagged PDF;
+-- * images carry their alt text (`fig-alt`, else the caption) into the tagged PDF; an image
+--   within a line (an icon) is sized to the text around it (2.2em: two lines);
 -- * a link to a page that is in the booklet becomes a link to its part (whose heading has the
 --   id `part-<page>`, e.g. `part-kpi-CFB02`); links to pages and files that are not in the
 --   booklet become plain text; the website's CSV download links (`{.pmf-download}`) go.
@@ -76,9 +77,12 @@ local function figure(fig)
   })
 end
 
+-- An image within a line (a Making Data Count icon in a table cell) is sized to the text and
+-- centred on it, whatever its natural size.
 local function image(img)
   local alt = img.attributes["fig-alt"] or pandoc.utils.stringify(img.caption)
-  return pandoc.RawInline("typst", "#box(" .. typst_image(img, alt, "") .. ")")
+  local code = typst_image(img, alt, ", height: 2.2em")
+  return pandoc.RawInline("typst", "#box(baseline: 30%, " .. code .. ")")
 end
 
 local function links(doc)
