@@ -3,6 +3,7 @@
 --
 -- * drops collapsible `<details>` blocks (the numbers behind a chart, on the website), whether
 --   or not they are marked website-only; those numbers are in the CSV downloads;
+-- * a table of KPIs (`.pmf-cards`) gives the KPI's name a wider column;
 -- * `::: {.pmf-shift by=N}` moves each page's headings under its part heading;
 -- * a `{.pmf-part}` heading starts a new page; only part headings go into the contents and
 --   the PDF bookmarks, not the headings within each page;
@@ -59,6 +60,19 @@ local function natural_widths(tbl)
     tbl.colspecs[i] = { spec[1], pandoc.ColWidthDefault }
   end
   return tbl
+end
+
+-- In a table of KPIs (`.pmf-cards`) the KPI's name gets twice a column's fair share of the
+-- width (at most 30%), so that names do not wrap a word to a line beside figures and icons.
+local function kpi_column(div)
+  if div.classes:includes("pmf-cards") then
+    return div:walk({
+      Table = function(tbl)
+        tbl.colspecs[1] = { tbl.colspecs[1][1], math.min(0.3, 2 / #tbl.colspecs) }
+        return tbl
+      end,
+    })
+  end
 end
 
 local function part_break(h)
@@ -125,5 +139,5 @@ return {
   { Div = shift },
   { Pandoc = links },
   { Figure = figure, Table = natural_widths },
-  { Header = part_break, Image = image },
+  { Header = part_break, Image = image, Div = kpi_column },
 }
