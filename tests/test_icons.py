@@ -148,3 +148,27 @@ def test_report_tables_show_icons_with_their_words(
     variation = icons.icon("variation", first["spc_variation"], first["polarity"])
     assert f"![{variation.words}](figures/{variation.file}) " in summary
     assert "| Variation | Assurance |" in summary
+
+
+def test_kpi_tables_can_become_cards_in_the_built_in_engine(tmp_path: Path) -> None:
+    """The cards stylesheet is the extension's (Quarto links it too); the built-in engine links
+    and copies it, and labels each cell with its column for the narrow-screen layout."""
+    import shutil
+
+    from pmf_utils import site
+    from tests.conftest import REPO
+
+    shutil.copytree(REPO / "_extensions", tmp_path / "_extensions")
+    (tmp_path / "_quarto.yml").write_text(
+        "project:\n  type: website\n  render: [page.qmd]\nformat:\n  pmf-html: {}\n", "utf-8"
+    )
+    table = "| KPI | Variation |\n|---|---|\n| Homes | ![Hit and miss](icon.svg) |\n\n: KPIs"
+    (tmp_path / "page.qmd").write_text(
+        f"---\ntitle: Page\n---\n\n::: {{.pmf-cards}}\n{table}\n:::\n", "utf-8"
+    )
+    out = site.render_website(tmp_path)
+    html = (out / "page.html").read_text("utf-8")
+    assert f'<link rel="stylesheet" href="{site.ASSETS}/pmf-html.css">' in html
+    assert (out / site.ASSETS / "pmf-html.css").read_text("utf-8").count(".pmf-cards") > 3
+    assert '<td data-label="Variation"><img src="icon.svg" alt="Hit and miss" />' in html
+    assert '<div class="pmf-cards">' in html
