@@ -195,15 +195,32 @@ def contrast(colour: str, background: str = WHITE) -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
+_MEANING = {
+    v.COMMON_CAUSE: "no signal, the latest figure is within the KPI's usual variation",
+    v.IMPROVEMENT: "a signal that the KPI has changed for the better",
+    v.CONCERN: "a signal that the KPI has changed for the worse",
+    v.NEUTRAL_HIGH: "a signal of change in a KPI where neither direction is better",
+    v.NEUTRAL_LOW: "a signal of change in a KPI where neither direction is better",
+    v.NOT_ENOUGH_DATA: "fewer than 6 figures, or no target to judge against",
+    v.PASSING: "the target lies beyond the process limits on the good side, so it will be met",
+    v.HIT_AND_MISS: "the target lies within the process limits, so it will sometimes be met",
+    v.FAILING: "the target lies beyond the process limits on the bad side, so it will be missed",
+}
+"""What each look tells a reader, for the key (the README's vocabulary tables say more)."""
+
+
 def key(folder: Path) -> list[tuple[str, str]]:
-    """(markdown image, words) of each look once with all it can mean, for a key to the icons
-    (the empty ring stands for both "not enough data" and "no target to assure")."""
+    """(markdown image, its words in bold and what it means) of each look once, for a key to
+    the icons (the empty ring stands for both "not enough data" and "no target to assure")."""
     looks: dict[str, tuple[Icon, list[str]]] = {}
     for item in every_icon():
         _, words = looks.setdefault(item.svg().split("</title>")[1], (item, []))
         if item.words not in words:
             words.append(item.words)
     return [
-        (_markdown(item, "; ".join(words), folder), "; ".join(words))
+        (
+            _markdown(item, "; ".join(words), folder),
+            f"**{'; '.join(words)}**: {_MEANING[item.value]}",
+        )
         for item, words in looks.values()
     ]

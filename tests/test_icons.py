@@ -144,6 +144,10 @@ def test_report_tables_show_icons_with_their_words(
         assert (tmp_path / path).is_file()
         assert f"<title>{alt.split('; ')[0]}</title>" in (tmp_path / path).read_text("utf-8")
     assert "Key to the Making Data Count icons" in overview
+    assert (
+        "| **Special cause concern, high**: a signal that the KPI has changed for the worse |"
+        in (overview)
+    )
     first = kpis[kpis["priority_id"] == priority].iloc[0]
     variation = icons.icon("variation", first["spc_variation"], first["polarity"])
     assert f"![{variation.words}](figures/{variation.file}) " in summary
