@@ -59,14 +59,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pmf_utils.periods import (
+from pmf_utils.data.periods import (
     Cadence,
     describe_period,
     format_period,
     parse_period,
     parse_quarter,
 )
-from pmf_utils.schema import SPECS
+from pmf_utils.data.schema import SPECS
 
 SEED = 20251015
 """Fixed seed: every run writes the same figures."""

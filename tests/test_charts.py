@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pmf_utils import charts
+from pmf_utils.pages import charts
 
 
 def history(values: list[float | None]) -> pd.DataFrame:
@@ -103,8 +103,8 @@ def test_an_analysts_own_chart_shows_after_importing_the_package(tmp_path) -> No
 
     notebook = nbformat.v4.new_notebook(
         cells=[
-            nbformat.v4.new_code_cell("import pmf_utils.report"),
-            nbformat.v4.new_code_cell("import pmf_utils.charts"),
+            nbformat.v4.new_code_cell("import pmf_utils.pages.report"),
+            nbformat.v4.new_code_cell("import pmf_utils.pages.charts"),
             nbformat.v4.new_code_cell(
                 "import matplotlib.pyplot as plt\nplt.plot([1, 3, 2])\nplt.show()"
             ),

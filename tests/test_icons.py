@@ -11,8 +11,8 @@ from unittest import mock
 import pypandoc
 import pytest
 
-from pmf_utils import icons
-from pmf_utils import vocabulary as v
+from pmf_utils.judge import vocabulary as v
+from pmf_utils.pages import icons
 
 SVG = "{http://www.w3.org/2000/svg}"
 EVERY = [
@@ -125,7 +125,7 @@ def test_markdown_image_writes_the_file_and_gives_its_words_as_alt_text(
 def test_report_tables_show_icons_with_their_words(
     mini_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pmf_utils import report
+    from pmf_utils.pages import report
 
     monkeypatch.chdir(tmp_path)
     shown: list[str] = []
@@ -159,7 +159,7 @@ def test_kpi_tables_can_become_cards_in_the_built_in_engine(tmp_path: Path) -> N
     and copies it, and labels each cell with its column for the narrow-screen layout."""
     import shutil
 
-    from pmf_utils import site
+    from pmf_utils.publish import site
     from tests.conftest import REPO
 
     shutil.copytree(REPO / "_extensions", tmp_path / "_extensions")

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from pmf_utils import intervals
-from pmf_utils import vocabulary as v
-from pmf_utils.periods import parse_quarter
+from pmf_utils.data.periods import parse_quarter
+from pmf_utils.judge import intervals
+from pmf_utils.judge import vocabulary as v
 
 from .conftest import judged_alone
 

@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmf_utils import markdown as md
-from pmf_utils import sanitise, site
+from pmf_utils.pages import markdown as md
+from pmf_utils.pages import sanitise
+from pmf_utils.publish import site
 
 
 def _pandoc_inlines(markdown: str) -> list[dict]:

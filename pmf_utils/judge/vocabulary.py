@@ -8,7 +8,7 @@ Colours are colour-blind-safe and follow NHS England's Making Data Count convent
 good, orange for concern, grey for no signal, purple for change where neither direction is
 better): blue ``#0072B2`` and vermilion ``#D55E00`` from the Okabe-Ito palette, reddish purple
 ``#CC79A7`` (also Okabe-Ito) for within tolerance, a dark purple for polarity-free change and a
-dark grey (also for "hit and miss", grey in MDC's assurance icon: see ``pmf_utils.icons``).
+dark grey (also for "hit and miss", grey in MDC's assurance icon: see ``pmf_utils.pages.icons``).
 Each has at least 3:1 contrast on white, as WCAG asks of graphics.
 """
 

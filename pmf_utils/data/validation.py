@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .consistency import cross_checks, ids
-from .narrative_files import check_narrative
-from .problems import Problem, sort_problems
-from .schema import (
+from pmf_utils.data.consistency import cross_checks, ids
+from pmf_utils.data.narrative_files import check_narrative
+from pmf_utils.data.problems import Problem, sort_problems
+from pmf_utils.data.schema import (
     SPECS,
 )
-from .tables import Table, read_table
+from pmf_utils.data.tables import Table, read_table
 
 
 def read_all(data_dir: Path) -> tuple[dict[str, Table], list[Problem]]:

@@ -3,18 +3,18 @@ periods and figures, each problem located on the row that holds it."""
 
 from __future__ import annotations
 
-from . import spc_methods
-from .periods import PeriodError, format_period, parse_period
-from .problems import Problem
-from .schema import (
+from pmf_utils.data.periods import PeriodError, format_period, parse_period
+from pmf_utils.data.problems import Problem
+from pmf_utils.data.schema import (
     NON_NEGATIVE_UNITS,
     REPEATABLE_PLAN_FIELDS,
     REQUIRED_PLAN_FIELDS,
     SPC_SETTINGS,
     SPECS,
 )
-from .tables import Row, Table, duplicates, parse_number, row_key
-from .targets import PROFILE_FREQUENCIES, financial_year
+from pmf_utils.data.tables import Row, Table, duplicates, parse_number, row_key
+from pmf_utils.judge import spc_methods
+from pmf_utils.judge.targets import PROFILE_FREQUENCIES, financial_year
 
 
 def ids(tables: dict[str, Table], name: str, column: str) -> set[str] | None:

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .periods import PeriodError, format_period, parse_period
-from .problems import Problem, read_text
-from .schema import (
+from pmf_utils.data.periods import PeriodError, format_period, parse_period
+from pmf_utils.data.problems import Problem, read_text
+from pmf_utils.data.schema import (
     ID_PATTERN,
     KPI_ID_PATTERN,
     Column,

@@ -16,13 +16,14 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import display
 
-from . import charts, icons, narrative
-from . import markdown as md
-from . import vocabulary as v
-from .assessment import JUDGEMENT_KINDS, Judged, exceptions, judge
-from .dataset import Dataset, load
-from .periods import PERIODS_PER_YEAR, format_period, parse_quarter, quarter_label
-from .targets import targets_by_period
+from pmf_utils.data import narrative
+from pmf_utils.data.dataset import Dataset, load
+from pmf_utils.data.periods import PERIODS_PER_YEAR, format_period, parse_quarter, quarter_label
+from pmf_utils.judge import vocabulary as v
+from pmf_utils.judge.assessment import JUDGEMENT_KINDS, Judged, exceptions, judge
+from pmf_utils.judge.targets import targets_by_period
+from pmf_utils.pages import charts, icons
+from pmf_utils.pages import markdown as md
 
 RECENT_YEARS = 3
 """How many years of history the trend chart on a priority page shows."""

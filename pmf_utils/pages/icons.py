@@ -5,7 +5,7 @@ white disc in a thick coloured ring with a bold letter and a small picture of th
 variation icon shows a line of dots (the latest ones raised or lowered, in colour, for a
 special cause high or low); the assurance icon a dashed target line and the process beside it.
 They are drawn here in the project's own geometry, from the judgement vocabulary: each icon's
-colour, letter and words are those of its value in ``pmf_utils.vocabulary``, so there is one
+colour, letter and words are those of its value in ``pmf_utils.judge.vocabulary``, so there is one
 definition of what a judgement looks like. MDC's own shades are too light for WCAG 1.4.11
 (orange #FF6600 is 2.9:1 on white, grey #BFBFBF 1.8:1); the vocabulary's colours are all 3:1 or
 more (``contrast`` measures it, the tests check it).
@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from . import markdown as md
-from . import vocabulary as v
+from pmf_utils.judge import vocabulary as v
+from pmf_utils.pages import markdown as md
 
 KINDS = ("variation", "assurance")
 """The vocabulary kinds that have icons: the two MDC verdicts on a KPI's latest point."""
