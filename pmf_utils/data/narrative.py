@@ -20,15 +20,13 @@ Nothing here writes to a file that exists: ``new_quarter`` creates files with
 
 from __future__ import annotations
 
-import argparse
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from pmf_utils.data.dataset import Dataset, find_data_dir, load
+from pmf_utils.data.dataset import Dataset, load
 from pmf_utils.data.periods import parse_quarter, quarter_label, quarter_slug
 from pmf_utils.pages import sanitise
 
@@ -125,7 +123,7 @@ def read(
     return Commentary(path, rel, quarter, _COMMENT.sub("", raw).strip(), state_of(raw))
 
 
-def _expected(data: Dataset) -> list[tuple[str, str | None, str, str | None]]:
+def expected(data: Dataset) -> list[tuple[str, str | None, str, str | None]]:
     """Every commentary a quarter needs: (kind, id, name, priority_id), in report order."""
     return [
         ("overview", None, data.plan.plan_title, None),
@@ -165,7 +163,7 @@ def completeness(data: Dataset, quarter: pd.Period | str) -> pd.DataFrame:
             "file": relpath(quarter, kind, id),
             "state": read(data.data_dir, quarter, kind, id).state,
         }
-        for kind, id, name, priority_id in _expected(data)
+        for kind, id, name, priority_id in expected(data)
     ]
     return pd.DataFrame(rows, columns=["kind", "id", "name", "priority_id", "file", "state"])
 
@@ -173,7 +171,7 @@ def completeness(data: Dataset, quarter: pd.Period | str) -> pd.DataFrame:
 def prepare(data: Dataset, quarter: pd.Period | str) -> None:
     """Make every commentary of the quarter safe to publish at once (one pandoc process), so
     the notebooks that show them one by one find them ready."""
-    texts = [read(data.data_dir, quarter, k, i).text for k, i, _n, _p in _expected(data)]
+    texts = [read(data.data_dir, quarter, k, i).text for k, i, _n, _p in expected(data)]
     sanitise.commentary([t for t in texts if t])
 
 
@@ -218,7 +216,7 @@ def new_quarter(
     folder = data.narrative_dir / quarter_slug(quarter)
     texts = {
         folder / file_name(kind, id): _new_text(data, quarter, kind, id, name, carry_forward)
-        for kind, id, name, _priority in _expected(data)
+        for kind, id, name, _priority in expected(data)
         if not (folder / file_name(kind, id)).exists()
     }
     created = []
@@ -233,30 +231,6 @@ def new_quarter(
     return created
 
 
-def new_quarter_command(args: argparse.Namespace) -> int:
-    """``pmf new-quarter Q``: create the missing files and say what was created and left alone."""
-    data_dir = find_data_dir(args.data, args.project)
-    data = load(data_dir)
-    try:
-        created = set(new_quarter(data_dir, args.quarter, args.carry_forward))
-    except NarrativeError as error:
-        print(f"{error}; nothing was written.", file=sys.stderr)
-        return 2
-    folder = data.narrative_dir / quarter_slug(args.quarter)
-    expected = _expected(data)
-    for kind, id, _name, _priority in expected:
-        path = folder / file_name(kind, id)
-        rel = relpath(args.quarter, kind, id)
-        if path in created:
-            state = read(data.data_dir, args.quarter, kind, id).state
-            print(f"created      {rel}" + (" (draft from last quarter)" if state == DRAFT else ""))
-        else:
-            print(f"left alone   {rel} (already exists)")
-    kept = len(expected) - len(created)
-    print(f"{len(created)} file(s) created, {kept} left alone in {folder}")
-    return 0
-
-
 __all__ = [
     "AWAITED",
     "DRAFT",
@@ -268,7 +242,6 @@ __all__ = [
     "completeness",
     "file_name",
     "new_quarter",
-    "new_quarter_command",
     "prepare",
     "read",
     "relpath",

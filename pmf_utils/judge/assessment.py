@@ -10,15 +10,13 @@ verdicts came from rather than computing it again.
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
 from dataclasses import dataclass
 
 import pandas as pd
 
-from pmf_utils.data.dataset import Dataset, find_data_dir, load
-from pmf_utils.data.periods import PERIODS_PER_YEAR, format_period, quarter_label
+from pmf_utils.data.dataset import Dataset
+from pmf_utils.data.periods import PERIODS_PER_YEAR, format_period
 from pmf_utils.judge import intervals, spc, spc_methods
 from pmf_utils.judge import judgements as j
 from pmf_utils.judge import vocabulary as v
@@ -311,28 +309,3 @@ def status_table(assessment: pd.DataFrame) -> str:
     trial = assessment["spc_trial"].to_numpy()
     shown.loc[trial, "spc_variation"] += " (trial limits)"
     return shown.rename(columns=_TABLE).to_string(index=False)
-
-
-def status_command(args: argparse.Namespace) -> int:
-    """``pmf status``: print every KPI's judgements for a quarter as a table, CSV or JSON."""
-    dataset = load(find_data_dir(args.data, args.project))
-    quarter = args.quarter or dataset.latest_quarter()
-    judged = assess(dataset, quarter)
-    if args.format == "csv":
-        print(judged.to_csv(index=False), end="")
-    elif args.format == "json":
-        # pandas writes blanks as null but escapes "/" ("2024\/25"): re-dump for plain periods.
-        records = json.loads(judged.to_json(orient="records"))
-        print(json.dumps(records, indent=2, ensure_ascii=False))
-    else:
-        plan = dataset.plan
-        escalated = exceptions(judged)
-        print(f"{plan.council}: {plan.plan_title}: KPI status as at {quarter_label(quarter)}")
-        if plan.illustrative:
-            print("ILLUSTRATIVE FIGURES: not the council's data.")
-        print(f"Data {dataset.data_dir} (fingerprint {dataset.fingerprint})\n")
-        print(status_table(judged))
-        print(f"\n{len(escalated)} of {len(judged)} KPIs escalated:")
-        for kpi_id, reasons in zip(escalated["kpi_id"], escalated["exceptions"], strict=True):
-            print(f"  {kpi_id}: {reasons}")
-    return 0

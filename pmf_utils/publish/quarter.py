@@ -18,16 +18,13 @@ front pages') written from the committed ``_quarto.yml`` and ``_extensions/pmf``
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import copy
-import errno
 import fcntl
 import json
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -43,16 +40,16 @@ import nbformat
 import pandas as pd
 import yaml
 
-from pmf_utils.data.dataset import Dataset, find_data_dir, load
+from pmf_utils.data.dataset import Dataset
 from pmf_utils.data.periods import describe_period, quarter_label, quarter_slug
 from pmf_utils.pages import markdown as md
-from pmf_utils.project import Project, find_project
+from pmf_utils.project import Project
 from pmf_utils.publish import booklet, site
 from pmf_utils.publish.site import RenderError, heading_levels, markdown_slots
-from pmf_utils.run.runlock import Busy, project_lock, signals_held
+from pmf_utils.run.runlock import signals_held
 
 ENGINES = ("auto", "quarto", "builtin")
-_ENGINE_NAMES = {"quarto": "Quarto", "builtin": "built-in"}
+ENGINE_NAMES = {"quarto": "Quarto", "builtin": "built-in"}
 MANIFEST = "pmf-quarter.json"
 SUPERSEDED = ".superseded-"
 _FIGURE = re.compile(
@@ -733,60 +730,3 @@ def _size(count: int) -> str:
 
 
 # --- the command line ----------------------------------------------------------------------
-
-
-def render_command(args: argparse.Namespace) -> int:
-    """``pmf render``: publish already executed notebooks and print what was written."""
-    project = find_project(args.project)
-    data = load(find_data_dir(args.data, args.project))
-    engine = args.engine or project.settings["engine"]
-    try:
-        with project_lock(project.root):
-            return publish_and_report(
-                data, args.quarter, project=project, engine=engine, force=args.force
-            )
-    except Busy as error:
-        print(error, file=sys.stderr)
-        return 1
-
-
-def publish_and_report(
-    data: Dataset,
-    quarter: pd.Period | None,
-    *,
-    project: Project,
-    engine: str = "auto",
-    force: bool = False,
-) -> int:
-    """Publish and tell the person at the keyboard: the engine used, then the paths of the
-    site and the booklets; or what went wrong. Returns the command's exit status (0 published,
-    1 the build failed, 2 the input cannot be published as asked)."""
-    try:
-        publication = publish_quarter(data, quarter, project=project, engine=engine, force=force)
-    except PublishError as error:
-        print(error, file=sys.stderr)
-        return 2
-    except RenderError as error:
-        print(f"{error}\nThe published site was not changed.", file=sys.stderr)
-        return 1
-    except OSError as error:
-        if error.errno != errno.ENOSPC:
-            raise
-        print(
-            f"The disk is full ({error.filename or project.site_dir}): the published site was not "
-            "changed; free some space and run again.",
-            file=sys.stderr,
-        )
-        return 1
-    missing = publication.engine == "builtin" and shutil.which("quarto") is None
-    why = " (the quarto command is not on PATH)" if missing else ""
-    name = _ENGINE_NAMES[publication.engine]
-    print(f"Published {publication.quarter} with the {name} engine{why}.")
-    if publication.superseded:
-        print(f"The earlier version is kept in {publication.superseded.resolve()}")
-    print(f"Site: {publication.site_index.resolve()}")
-    print(f"This quarter: {publication.quarter_index.resolve()}")
-    print("Booklets:")
-    for path in publication.booklets:
-        print(f"  {path.resolve()}")
-    return 0

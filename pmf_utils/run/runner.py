@@ -17,13 +17,11 @@ it. A notebook that fails is reported by name, cell and error; the others still 
 
 from __future__ import annotations
 
-import argparse
 import atexit
 import copy
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -35,7 +33,7 @@ from importlib.resources import files
 from itertools import takewhile
 from multiprocessing import get_context
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol
 
 import nbformat
 import pandas as pd
@@ -49,10 +47,9 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 from papermill.log import logger
 
-from pmf_utils.data.dataset import Dataset, find_data_dir, load
+from pmf_utils.data.dataset import Dataset
 from pmf_utils.data.periods import quarter_label, quarter_slug
-from pmf_utils.project import Project, find_project, resource
-from pmf_utils.run.runlock import Busy, project_lock
+from pmf_utils.project import resource
 
 TEMPLATES_DIR = resource("notebooks")
 """The package's template notebooks; a project's own ``notebooks/`` replaces them."""
@@ -523,32 +520,6 @@ class RunResult:
         )
 
 
-class ConsoleProgress:
-    """The run's progress display: what is about to run, then a line per finished notebook."""
-
-    def __init__(self, stream: TextIO | None = None):
-        self.stream = stream or sys.stdout
-
-    def start(self, jobs: Sequence[Job], workers: int, out_dir: Path) -> None:
-        print(
-            f"Executing {len(jobs)} notebooks with {workers} warm kernel(s) into {out_dir}",
-            file=self.stream,
-            flush=True,
-        )
-
-    def finished(self, result: NotebookResult, done: int, total: int) -> None:
-        status, detail = ("ok", "") if result.ok else ("FAILED", f": {result.error}")
-        if result.ok and result.written != (result.name,):
-            pages = len(result.written)
-            detail = f" -> {pages} KPI page{'s' if pages != 1 else ''}"
-        width = len(str(total))
-        print(
-            f"[{done:>{width}}/{total}] {status:<6} {result.seconds:6.1f}s  {result.name}{detail}",
-            file=self.stream,
-            flush=True,
-        )
-
-
 def code_version() -> str:
     """The package version and, for a development checkout of the package (an editable
     install beside its ``.git``), the commit (``0.1.0+1a2b3c4-dirty``). An installed wheel is
@@ -573,6 +544,14 @@ def code_version() -> str:
     return f"{base}+{described}"
 
 
+class Progress(Protocol):
+    """What a run reports as it goes (the command line prints it; tests may record it)."""
+
+    def start(self, jobs: Sequence[Job], workers: int, out_dir: Path) -> None: ...
+
+    def finished(self, result: NotebookResult, done: int, total: int) -> None: ...
+
+
 def run_quarter(
     data: Dataset,
     quarter: pd.Period,
@@ -582,7 +561,7 @@ def run_quarter(
     reports_dir: Path,
     workers: int | None = None,
     pool: KernelPool | None = None,
-    progress: ConsoleProgress | None = None,
+    progress: Progress | None = None,
     cell_timeout: int | None = CELL_TIMEOUT,
 ) -> RunResult:
     """Execute the quarter's notebooks into ``reports_dir/<quarter-slug>/``.
@@ -621,64 +600,7 @@ def run_quarter(
     return RunResult(quarter, out_dir, results, time.perf_counter() - started)
 
 
-def publish(data: Dataset, quarter: pd.Period, project: Project, args: argparse.Namespace) -> int:
-    """Hand the executed quarter to the publisher (the one place the run calls it); returns
-    the publisher's exit status, after it has said what it built or what went wrong."""
-    from pmf_utils.publish.quarter import publish_and_report
-
-    engine = args.engine or project.settings["engine"]
-    return publish_and_report(data, quarter, project=project, engine=engine, force=args.force)
-
-
-def run_command(args: argparse.Namespace) -> int:
-    """``pmf run``: validate (exit 2, nothing written), execute (exit 1 on any failure), publish."""
-    from pmf_utils.cli import INPUT_ERROR, validate_command
-
-    status = validate_command(args)
-    if status:
-        return status
-    if args.jobs is not None and args.jobs < 1:
-        print("--jobs must be 1 or more", file=sys.stderr)
-        return INPUT_ERROR
-    project = find_project(args.project)
-    try:
-        with project_lock(project.root):
-            return _run(args, project)
-    except Busy as error:
-        print(error, file=sys.stderr)
-        return 1
-
-
-def _run(args: argparse.Namespace, project: Project) -> int:
-    from pmf_utils.cli import INPUT_ERROR
-
-    data = load(find_data_dir(args.data, args.project))
-    quarter = args.quarter or data.latest_quarter()
-    try:
-        result = run_quarter(
-            data,
-            quarter,
-            priorities=args.priority,
-            templates_dir=project.notebooks_dir,
-            reports_dir=project.reports_dir,
-            workers=args.jobs,
-            progress=ConsoleProgress(),
-        )
-    except UnknownPriority as error:
-        print(error, file=sys.stderr)
-        return INPUT_ERROR
-    print(result.summary(), flush=True)
-    if not result.ok:
-        for failure in result.failures:
-            print(failure.report(), file=sys.stderr)
-        return 1
-    if args.no_render:
-        return 0
-    return publish(data, quarter, project, args)
-
-
 __all__ = [
-    "ConsoleProgress",
     "Job",
     "KernelPool",
     "NotebookResult",
@@ -690,6 +612,5 @@ __all__ = [
     "kpi_sections",
     "plan_jobs",
     "report_cells",
-    "run_command",
     "run_quarter",
 ]

@@ -13,14 +13,12 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from pmf_utils.data.dataset import DataError, find_data_dir, load, validate
-from pmf_utils.data.periods import PeriodError, parse_quarter, quarter_label
+from pmf_utils.cli.commands import init_command, validate_command
+from pmf_utils.cli.exits import INPUT_ERROR, INTERRUPTED
+from pmf_utils.data.periods import PeriodError, parse_quarter
+from pmf_utils.data.problems import DataError
 from pmf_utils.project import ProjectError
 from pmf_utils.run.runlock import terminate_as_interrupt
-
-INPUT_ERROR = 2
-INTERRUPTED = 130
-"""Ctrl-C or SIGTERM, as shells report a process stopped by SIGINT."""
 
 
 def quarter_arg(text: str):
@@ -31,47 +29,13 @@ def quarter_arg(text: str):
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def validate_command(args: argparse.Namespace) -> int:
-    """Check every data file; print every problem, or a one-line summary when clean."""
-    data_dir = find_data_dir(args.data, args.project)
-    problems = validate(data_dir)
-    if problems:
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(problems)} problem(s) in {data_dir}; nothing was changed.", file=sys.stderr)
-        return INPUT_ERROR
-    data = load(data_dir)
-    print(
-        f"{data_dir}: OK: {data.plan.council}, {data.plan.plan_title}: "
-        f"{len(data.ambitions)} ambitions, {len(data.priorities)} priorities, "
-        f"{len(data.kpis)} KPIs, {len(data.targets)} targets, "
-        f"{len(data.observations)} observations "
-        f"(latest quarter with data {quarter_label(data.latest_quarter())}), "
-        f"fingerprint {data.fingerprint}"
-    )
-    return 0
-
-
-def init_command(args: argparse.Namespace) -> int:
-    """``pmf init DIR [--example]``: make the folder, say what was created and left alone."""
-    from pmf_utils.scaffold import init_project
-
-    created, kept = init_project(args.folder, example=args.example)
-    for path in kept:
-        print(f"left alone   {path} (already exists)")
-    what = "the illustrative example" if args.example else "an empty plan"
-    print(f"{len(created)} file(s) created in {args.folder} with {what}; {len(kept)} left alone.")
-    print(f"Next: cd {args.folder} && pmf validate")
-    return 0
-
-
 def _lazy(module: str, name: str) -> Callable[[argparse.Namespace], int]:
     """Import a command's module only when it runs, so ``pmf validate`` stays quick."""
 
     def run(args: argparse.Namespace) -> int:
         from importlib import import_module
 
-        return getattr(import_module(f"pmf_utils.{module}"), name)(args)
+        return getattr(import_module(f"pmf_utils.cli.{module}"), name)(args)
 
     return run
 
@@ -89,14 +53,14 @@ def build_parser() -> argparse.ArgumentParser:
     command("validate", validate_command, "Check every data file and list every problem.")
 
     status = command(
-        "status", _lazy("judge.assessment", "status_command"), "Judge every KPI for a quarter."
+        "status", _lazy("commands", "status_command"), "Judge every KPI for a quarter."
     )
     status.add_argument("--quarter", type=quarter_arg, help="e.g. 2025/26 Q2 (default: latest)")
     status.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
     new_quarter = command(
         "new-quarter",
-        _lazy("data.narrative", "new_quarter_command"),
+        _lazy("commands", "new_quarter_command"),
         "Create the empty commentary files for a quarter (never overwrites).",
     )
     new_quarter.add_argument("quarter", type=quarter_arg)
@@ -108,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = command(
         "run",
-        _lazy("run.runner", "run_command"),
+        _lazy("runs", "run_command"),
         "Validate, execute every notebook for a quarter with papermill, then publish.",
     )
     run.add_argument("--quarter", type=quarter_arg, help="e.g. 2025/26 Q2 (default: latest)")
@@ -120,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     _publish_options(run)
 
     render = command(
-        "render", _lazy("publish.quarter", "render_command"), "Publish already executed notebooks."
+        "render", _lazy("runs", "render_command"), "Publish already executed notebooks."
     )
     render.add_argument("--quarter", type=quarter_arg, help="e.g. 2025/26 Q2 (default: latest)")
     _publish_options(render)

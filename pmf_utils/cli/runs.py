@@ -1,0 +1,151 @@
+"""The run commands: ``pmf run`` and ``pmf render``, with the run's progress display and the
+publisher's report of what it wrote."""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import shutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+import pandas as pd
+
+from pmf_utils.cli.commands import validate_command
+from pmf_utils.cli.exits import FAILED, INPUT_ERROR
+from pmf_utils.data.dataset import Dataset, find_data_dir, load
+from pmf_utils.project import Project, find_project
+from pmf_utils.publish.quarter import ENGINE_NAMES, PublishError, publish_quarter
+from pmf_utils.publish.site import RenderError
+from pmf_utils.run.runlock import Busy, project_lock
+from pmf_utils.run.runner import Job, NotebookResult, UnknownPriority, run_quarter
+
+
+class ConsoleProgress:
+    """The run's progress display: what is about to run, then a line per finished notebook."""
+
+    def __init__(self, stream: TextIO | None = None):
+        self.stream = stream or sys.stdout
+
+    def start(self, jobs: Sequence[Job], workers: int, out_dir: Path) -> None:
+        print(
+            f"Executing {len(jobs)} notebooks with {workers} warm kernel(s) into {out_dir}",
+            file=self.stream,
+            flush=True,
+        )
+
+    def finished(self, result: NotebookResult, done: int, total: int) -> None:
+        status, detail = ("ok", "") if result.ok else ("FAILED", f": {result.error}")
+        if result.ok and result.written != (result.name,):
+            pages = len(result.written)
+            detail = f" -> {pages} KPI page{'s' if pages != 1 else ''}"
+        width = len(str(total))
+        print(
+            f"[{done:>{width}}/{total}] {status:<6} {result.seconds:6.1f}s  {result.name}{detail}",
+            file=self.stream,
+            flush=True,
+        )
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """``pmf run``: validate (exit 2, nothing written), execute (exit 1 on any failure), publish."""
+    status = validate_command(args)
+    if status:
+        return status
+    if args.jobs is not None and args.jobs < 1:
+        print("--jobs must be 1 or more", file=sys.stderr)
+        return INPUT_ERROR
+    project = find_project(args.project)
+    try:
+        with project_lock(project.root):
+            return _run_quarter(args, project)
+    except Busy as error:
+        print(error, file=sys.stderr)
+        return FAILED
+
+
+def _run_quarter(args: argparse.Namespace, project: Project) -> int:
+    data = load(find_data_dir(args.data, args.project))
+    quarter = args.quarter or data.latest_quarter()
+    try:
+        result = run_quarter(
+            data,
+            quarter,
+            priorities=args.priority,
+            templates_dir=project.notebooks_dir,
+            reports_dir=project.reports_dir,
+            workers=args.jobs,
+            progress=ConsoleProgress(),
+        )
+    except UnknownPriority as error:
+        print(error, file=sys.stderr)
+        return INPUT_ERROR
+    print(result.summary(), flush=True)
+    if not result.ok:
+        for failure in result.failures:
+            print(failure.report(), file=sys.stderr)
+        return FAILED
+    if args.no_render:
+        return 0
+    engine = args.engine or project.settings["engine"]
+    return publish_and_report(data, quarter, project=project, engine=engine, force=args.force)
+
+
+def render_command(args: argparse.Namespace) -> int:
+    """``pmf render``: publish already executed notebooks and print what was written."""
+    project = find_project(args.project)
+    data = load(find_data_dir(args.data, args.project))
+    engine = args.engine or project.settings["engine"]
+    try:
+        with project_lock(project.root):
+            return publish_and_report(
+                data, args.quarter, project=project, engine=engine, force=args.force
+            )
+    except Busy as error:
+        print(error, file=sys.stderr)
+        return FAILED
+
+
+def publish_and_report(
+    data: Dataset,
+    quarter: pd.Period | None,
+    *,
+    project: Project,
+    engine: str = "auto",
+    force: bool = False,
+) -> int:
+    """Publish and tell the person at the keyboard: the engine used, then the paths of the
+    site and the booklets; or what went wrong. Returns the command's exit status (0 published,
+    1 the build failed, 2 the input cannot be published as asked)."""
+    try:
+        publication = publish_quarter(data, quarter, project=project, engine=engine, force=force)
+    except PublishError as error:
+        print(error, file=sys.stderr)
+        return 2
+    except RenderError as error:
+        print(f"{error}\nThe published site was not changed.", file=sys.stderr)
+        return FAILED
+    except OSError as error:
+        if error.errno != errno.ENOSPC:
+            raise
+        print(
+            f"The disk is full ({error.filename or project.site_dir}): the published site was not "
+            "changed; free some space and run again.",
+            file=sys.stderr,
+        )
+        return FAILED
+    missing = publication.engine == "builtin" and shutil.which("quarto") is None
+    why = " (the quarto command is not on PATH)" if missing else ""
+    name = ENGINE_NAMES[publication.engine]
+    print(f"Published {publication.quarter} with the {name} engine{why}.")
+    if publication.superseded:
+        print(f"The earlier version is kept in {publication.superseded.resolve()}")
+    print(f"Site: {publication.site_index.resolve()}")
+    print(f"This quarter: {publication.quarter_index.resolve()}")
+    print("Booklets:")
+    for path in publication.booklets:
+        print(f"  {path.resolve()}")
+    return 0
+
