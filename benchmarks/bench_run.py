@@ -26,7 +26,8 @@ from statistics import median
 from pmf_utils.cli import quarter_arg
 from pmf_utils.data.dataset import DataError, Dataset, find_data_dir, load
 from pmf_utils.data.periods import quarter_label
-from pmf_utils.run.runner import TEMPLATES_DIR, Job, plan_jobs, run_quarter
+from pmf_utils.run.jobs import Job, plan_jobs
+from pmf_utils.run.runner import TEMPLATES_DIR, run_quarter
 
 PAPERMILL = Path(sys.executable).with_name("papermill")
 

@@ -51,10 +51,11 @@ def shipped_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from pmf_utils.data.dataset import load
     from pmf_utils.data.periods import parse_quarter
     from pmf_utils.run import runner
+    from pmf_utils.run.pool import KernelPool
 
     reports = tmp_path_factory.mktemp("reports")
     data = load(SHIPPED_DATA)
-    with runner.KernelPool() as pool:
+    with KernelPool() as pool:
         for quarter in ("2025/26 Q1", "2025/26 Q2"):
             result = runner.run_quarter(
                 data, parse_quarter(quarter), reports_dir=reports, pool=pool

@@ -18,16 +18,11 @@ import pytest
 from pmf_utils.cli import main
 from pmf_utils.data.dataset import load
 from pmf_utils.data.periods import parse_quarter
-from pmf_utils.run import runner
-from pmf_utils.run.runner import (
-    Job,
-    KernelPool,
-    UnknownPriority,
-    finish,
-    plan_jobs,
-    report_cells,
-    run_quarter,
-)
+from pmf_utils.run import jobs, runner
+from pmf_utils.run.jobs import Job, UnknownPriority, finish, plan_jobs, report_cells
+from pmf_utils.run.pool import KernelPool
+from pmf_utils.run.runner import run_quarter
+from pmf_utils.version import code_version
 
 from .conftest import MINI_FILES, write_folder
 
@@ -190,7 +185,7 @@ def test_notebook_metadata_says_what_page_it_is_and_what_made_it(executed) -> No
         "slug": "2025-26-q1",
         "data_fingerprint": fingerprint,
         "produced": "",
-        "code_version": runner.code_version(),
+        "code_version": code_version(),
     }
     assert read(executed.out_dir, "overview.ipynb").metadata["pmf"]["page"] == "overview"
     meta = read(executed.out_dir, "priority-streets.ipynb").metadata["pmf"]
@@ -288,7 +283,7 @@ def test_report_cells_split_code_cells_around_markers() -> None:
     assert items[0].source == cell.source and len(items[0].outputs) == 1
     assert items[2].source == "#| echo: false\n#| label: kpis"
     assert items[3].cell_type == "markdown" and items[3].source == "Words on A."
-    assert len({c.id for c in items if not isinstance(c, runner.KpiStart)}) == 4
+    assert len({c.id for c in items if not isinstance(c, jobs.KpiStart)}) == 4
 
 
 def test_kpi_sections_must_match_the_priority(tmp_path: Path) -> None:

@@ -19,8 +19,10 @@ from pmf_utils.data.dataset import Dataset, find_data_dir, load
 from pmf_utils.project import Project, find_project
 from pmf_utils.publish.quarter import ENGINE_NAMES, PublishError, publish_quarter
 from pmf_utils.publish.site import RenderError
+from pmf_utils.run.jobs import Job, UnknownPriority
+from pmf_utils.run.pool import NotebookResult
 from pmf_utils.run.runlock import Busy, project_lock
-from pmf_utils.run.runner import Job, NotebookResult, UnknownPriority, run_quarter
+from pmf_utils.run.runner import run_quarter
 
 
 class ConsoleProgress:

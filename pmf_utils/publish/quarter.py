@@ -47,6 +47,7 @@ from pmf_utils.project import Project
 from pmf_utils.publish import booklet, site
 from pmf_utils.publish.site import RenderError, heading_levels, markdown_slots
 from pmf_utils.run.runlock import signals_held
+from pmf_utils.version import code_version as stamp
 
 ENGINES = ("auto", "quarto", "builtin")
 ENGINE_NAMES = {"quarto": "Quarto", "builtin": "built-in"}
@@ -189,9 +190,7 @@ def read_report(data: Dataset, quarter: pd.Period, folder: Path) -> Report:
 
 
 def code_version() -> str:
-    """The code version as the footers print it; the runner's stamp is the one source."""
-    from pmf_utils.run.runner import code_version as stamp
-
+    """The code version as the footers print it (the run's stamp says the same)."""
     return f"pmf-utils {stamp()}"
 
 
