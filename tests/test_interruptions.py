@@ -39,7 +39,7 @@ SCRIPT = textwrap.dedent(
     root, moment = Path(sys.argv[1]), sys.argv[2]
     module, name, action = {
         "booklets": (booklet, "render_booklets", signal.SIGINT),
-        "front pages": (publish, "_build_front", signal.SIGTERM),
+        "front pages": (publish, "build_front", signal.SIGTERM),
         "final renames": (publish, "_commit", signal.SIGINT),
         "disk full": (booklet, "render_booklets", None),
     }[moment]

@@ -1,0 +1,118 @@
+"""A quarter's executed notebooks read back and checked against the data that made them,
+as the pages of the report (overview, exceptions, dictionary, ambitions, priorities, KPIs)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+
+from pmf_utils.data.dataset import Dataset
+from pmf_utils.data.periods import quarter_label, quarter_slug
+
+
+class PublishError(RuntimeError):
+    """The input cannot be published as asked (missing notebooks, already published, ...)."""
+
+
+CHILD = {"ambition": "priority", "priority": "kpi"}
+
+
+PARENT = {child: parent for parent, child in CHILD.items()}
+
+
+@dataclass(frozen=True)
+class ReportPage:
+    """One executed page notebook and where it sits in the plan."""
+
+    kind: str
+    id: str
+    title: str
+    source: Path
+    parent: str
+
+    @property
+    def href(self) -> str:
+        return f"{self.source.stem}.html"
+
+    def entry(self) -> dict[str, str]:
+        return {
+            "kind": self.kind,
+            "id": self.id,
+            "title": self.title,
+            "href": self.href,
+            "parent": self.parent,
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    """A quarter's executed notebooks, checked against the data that made them."""
+
+    quarter: pd.Period
+    data: Dataset
+    pages: tuple[ReportPage, ...]
+    executed: str
+
+    @property
+    def slug(self) -> str:
+        return quarter_slug(self.quarter)
+
+    @property
+    def folder(self) -> Path:
+        return self.pages[0].source.parent
+
+    def of(self, kind: str, parent: str | None = None) -> list[ReportPage]:
+        return [p for p in self.pages if p.kind == kind and parent in (None, p.parent)]
+
+    def page(self, kind: str) -> ReportPage:
+        return self.of(kind)[0]
+
+
+def _expected_pages(data: Dataset) -> Iterator[tuple[str, str, str, str]]:
+    """(kind, id, parent id, title) of every page the contract names, in reading order."""
+    yield "overview", "", "", "Overview"
+    yield "exceptions", "", "", "Exceptions"
+    priorities = data.priorities.groupby("ambition_id", sort=False)
+    for ambition in data.ambitions.itertuples():
+        yield "ambition", ambition.ambition_id, "", ambition.ambition
+        if ambition.ambition_id not in priorities.groups:
+            continue
+        for priority in priorities.get_group(ambition.ambition_id).itertuples():
+            yield "priority", priority.priority_id, ambition.ambition_id, priority.priority
+            for kpi in data.priority_kpis(priority.priority_id).itertuples():
+                yield "kpi", kpi.kpi_id, priority.priority_id, kpi.name
+    yield "dictionary", "", "", "Data dictionary"
+
+
+def read_report(data: Dataset, quarter: pd.Period, folder: Path) -> Report:
+    """The quarter's executed notebooks, one per page the contract names, each checked to be
+    for this quarter and made from this data; every problem is listed at once."""
+    if not folder.is_dir():
+        raise PublishError(
+            f"{folder} does not exist: run `pmf run --quarter '{quarter_label(quarter)}'` first"
+        )
+    slug = quarter_slug(quarter)
+    pages, problems, executed = [], [], []
+    for kind, page_id, parent, fallback in _expected_pages(data):
+        path = folder / (f"{kind}-{page_id}.ipynb" if page_id else f"{kind}.ipynb")
+        if not path.is_file():
+            problems.append(f"{path}: missing")
+            continue
+        meta = nbformat.read(path, as_version=4).metadata.get("pmf", {})
+        if meta.get("slug") != slug:
+            problems.append(f"{path}: made for quarter {meta.get('slug')!r}, not {slug!r}")
+        if meta.get("data_fingerprint") != data.fingerprint:
+            problems.append(
+                f"{path}: made from data {meta.get('data_fingerprint')!r}, but the data folder "
+                f"is now {data.fingerprint!r}"
+            )
+        executed.append(str(meta.get("produced", "")))
+        pages.append(ReportPage(kind, page_id, str(meta.get("title") or fallback), path, parent))
+    if problems:
+        summary = f"{len(problems)} problem(s): run `pmf run` for {quarter_label(quarter)}."
+        raise PublishError("\n".join([*problems, summary]))
+    return Report(quarter, data, tuple(pages), max(executed))
