@@ -129,7 +129,9 @@ def text(value: float | None, kpi: Row) -> str:
     return number_text(round(clip(kpi["unit"], value), int(kpi["decimals"])))
 
 
-def interval(kpi: Row, how: str | float, value: float, numerator, denominator) -> tuple:
+def interval(
+    kpi: Row, how: str | float, value: float, numerator: int | None, denominator: int | None
+) -> tuple[float, float]:
     """A 95% interval from the package's Wilson and Byar methods, or a survey's half-width."""
     if not isinstance(how, str):
         return value - how, value + how
@@ -139,11 +141,30 @@ def interval(kpi: Row, how: str | float, value: float, numerator, denominator) -
     return intervals.interval(kpi["unit"], numerator, denominator, rate_per, value, "95")
 
 
+def figure_cells(kpi: Row, how: str | float | None, value: float, den: int | None) -> Row:
+    """The value, counts and interval of one figure; a percentage is numerator / denominator."""
+    unit, numerator = kpi["unit"], None
+    value = clip(unit, value)
+    if den is not None and unit == "percentage":
+        numerator = round(value / 100 * den)
+        value = 100 * numerator / den
+    elif den is not None and unit == "rate":
+        numerator = round(value * den / float(kpi["rate_per"]))
+    value = round(value, int(kpi["decimals"]))
+    cells = {"value": text(value, kpi)}
+    if numerator is not None:
+        cells |= {"numerator": str(numerator), "denominator": str(den)}
+    if how is not None:
+        low, high = interval(kpi, how, value, numerator, den)
+        cells |= {"ci_lower": text(low, kpi), "ci_upper": text(high, kpi)}
+    return cells
+
+
 def observation_rows(kpi: Row, recipe: Mapping[str, Any], settings: Mapping[str, Any]) -> list:
     """Every row of one KPI in observations.csv, in period order."""
     if "series" not in recipe:
         return []
-    kpi_id, frequency, unit = kpi["kpi_id"], kpi["frequency"], kpi["unit"]
+    kpi_id, frequency = kpi["kpi_id"], kpi["frequency"]
     rng = rng_for(settings["seed"], kpi_id)
     periods = periods_for(kpi, recipe, settings)
     labels = [format_period(p) for p in periods]
@@ -175,26 +196,12 @@ def observation_rows(kpi: Row, recipe: Mapping[str, Any], settings: Mapping[str,
             value = override
         if label in drop or (value is None and not mark.get("blank")):
             continue
-        row = dict.fromkeys((c.name for c in SPECS["observations.csv"].columns), "")
-        row.update(kpi_id=kpi_id, period=label, flag=mark.get("flag", ""))
+        row = {"kpi_id": kpi_id, "period": label, "flag": mark.get("flag", "")}
         row["note"] = mark.get("note", "")
         row.update({column: text(values[i], kpi) for column, values in benches.items()})
+        if value is not None and not mark.get("blank"):
+            row.update(figure_cells(kpi, recipe.get("interval"), value, den))
         rows.append(row)
-        if value is None or mark.get("blank"):
-            continue
-        value, numerator = clip(unit, value), None
-        if den is not None and unit == "percentage":
-            numerator = round(value / 100 * den)
-            value = 100 * numerator / den
-        elif den is not None and unit == "rate":
-            numerator = round(value * den / float(kpi["rate_per"]))
-        value = round(value, int(kpi["decimals"]))
-        row["value"] = text(value, kpi)
-        if numerator is not None:
-            row["numerator"], row["denominator"] = str(numerator), str(den)
-        if "interval" in recipe:
-            low, high = interval(kpi, recipe["interval"], value, numerator, den)
-            row["ci_lower"], row["ci_upper"] = text(low, kpi), text(high, kpi)
     return rows
 
 

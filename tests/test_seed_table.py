@@ -270,3 +270,16 @@ def test_a_bad_recipe_is_refused_with_every_problem(tmp_path: Path) -> None:
     ):
         assert expected in result.stderr
     assert str(bad) in result.stderr
+
+
+def test_a_bad_dictionary_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    data = Path(shutil.copytree(DATA, tmp_path / "data"))
+    kpis = data / "kpis.csv"
+    kpis.write_text(
+        kpis.read_text(encoding="utf-8").replace(",percentage,", ",percent,", 1), "utf-8"
+    )
+    (data / "observations.csv").unlink()
+    result = run_script("--data", data)
+    assert result.returncode == 2
+    assert f"{kpis}:2: unit: " in result.stderr
+    assert not (data / "observations.csv").exists()
