@@ -3,7 +3,7 @@
 The naive loop is what anyone would write first: the ``papermill`` command once per notebook,
 one after the other, each paying a new interpreter, a new kernel and fresh imports. The project
 runs the same templates with the same parameters for the same quarter through
-``pmf_utils.runner.run_quarter`` (a pool of warm kernels, one per core by default). Both run
+``pmf_utils.run.runner.run_quarter`` (a pool of warm kernels, one per core by default). Both run
 here, on the same machine, into separate temporary folders, and nothing is published. The goal
 on a 2-core machine is a ratio of at least 2.5.
 
@@ -24,9 +24,9 @@ from pathlib import Path
 from statistics import median
 
 from pmf_utils.cli import quarter_arg
-from pmf_utils.dataset import DataError, Dataset, find_data_dir, load
-from pmf_utils.periods import quarter_label
-from pmf_utils.runner import TEMPLATES_DIR, Job, plan_jobs, run_quarter
+from pmf_utils.data.dataset import DataError, Dataset, find_data_dir, load
+from pmf_utils.data.periods import quarter_label
+from pmf_utils.run.runner import TEMPLATES_DIR, Job, plan_jobs, run_quarter
 
 PAPERMILL = Path(sys.executable).with_name("papermill")
 

@@ -13,10 +13,10 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .dataset import DataError, find_data_dir, load, validate
-from .periods import PeriodError, parse_quarter, quarter_label
-from .project import ProjectError
-from .runlock import terminate_as_interrupt
+from pmf_utils.data.dataset import DataError, find_data_dir, load, validate
+from pmf_utils.data.periods import PeriodError, parse_quarter, quarter_label
+from pmf_utils.project import ProjectError
+from pmf_utils.run.runlock import terminate_as_interrupt
 
 INPUT_ERROR = 2
 INTERRUPTED = 130
@@ -54,7 +54,7 @@ def validate_command(args: argparse.Namespace) -> int:
 
 def init_command(args: argparse.Namespace) -> int:
     """``pmf init DIR [--example]``: make the folder, say what was created and left alone."""
-    from .scaffold import init_project
+    from pmf_utils.scaffold import init_project
 
     created, kept = init_project(args.folder, example=args.example)
     for path in kept:
@@ -89,14 +89,14 @@ def build_parser() -> argparse.ArgumentParser:
     command("validate", validate_command, "Check every data file and list every problem.")
 
     status = command(
-        "status", _lazy("assessment", "status_command"), "Judge every KPI for a quarter."
+        "status", _lazy("judge.assessment", "status_command"), "Judge every KPI for a quarter."
     )
     status.add_argument("--quarter", type=quarter_arg, help="e.g. 2025/26 Q2 (default: latest)")
     status.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
     new_quarter = command(
         "new-quarter",
-        _lazy("narrative", "new_quarter_command"),
+        _lazy("data.narrative", "new_quarter_command"),
         "Create the empty commentary files for a quarter (never overwrites).",
     )
     new_quarter.add_argument("quarter", type=quarter_arg)
@@ -108,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = command(
         "run",
-        _lazy("runner", "run_command"),
+        _lazy("run.runner", "run_command"),
         "Validate, execute every notebook for a quarter with papermill, then publish.",
     )
     run.add_argument("--quarter", type=quarter_arg, help="e.g. 2025/26 Q2 (default: latest)")
@@ -120,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     _publish_options(run)
 
     render = command(
-        "render", _lazy("publish", "render_command"), "Publish already executed notebooks."
+        "render", _lazy("publish.quarter", "render_command"), "Publish already executed notebooks."
     )
     render.add_argument("--quarter", type=quarter_arg, help="e.g. 2025/26 Q2 (default: latest)")
     _publish_options(render)
@@ -136,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     init.set_defaults(handler=init_command)
 
-    from .imports.cli import add_commands
+    from pmf_utils.imports.cli import add_commands
 
     add_commands(commands, data_option)
     return parser

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .project import PROJECT_FILE, resource
-from .schema import PLAN_FIELDS, SPECS
+from pmf_utils.data.schema import PLAN_FIELDS, SPECS
+from pmf_utils.project import PROJECT_FILE, resource
 
 PROJECT_TOML = """\
 # A Council Plan delivery report project (pmf). Every pmf command run in this folder, or in a

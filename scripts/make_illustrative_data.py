@@ -27,13 +27,13 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from pmf_utils import intervals
-from pmf_utils.dataset import validate
+from pmf_utils.data.dataset import validate
+from pmf_utils.data.periods import Cadence, PeriodError, format_period, parse_period, parse_quarter
+from pmf_utils.data.problems import Problem
+from pmf_utils.data.schema import SPECS
+from pmf_utils.data.tables import Row, read_table
 from pmf_utils.imports.merge import number_text
-from pmf_utils.periods import Cadence, PeriodError, format_period, parse_period, parse_quarter
-from pmf_utils.problems import Problem
-from pmf_utils.schema import SPECS
-from pmf_utils.validation import Row, read_table
+from pmf_utils.judge import intervals
 
 ROOT = Path(__file__).resolve().parent.parent
 RECIPE = ROOT / "scripts" / "illustrative" / "recipe.yaml"

@@ -48,9 +48,9 @@ collect_ignore_glob = ["fixtures/*"]
 def shipped_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped data's 2025/26 Q1 and Q2 executed once for the whole session (about two
     minutes): the end-to-end, publishing and accessibility tests all read these notebooks."""
-    from pmf_utils import runner
-    from pmf_utils.dataset import load
-    from pmf_utils.periods import parse_quarter
+    from pmf_utils.data.dataset import load
+    from pmf_utils.data.periods import parse_quarter
+    from pmf_utils.run import runner
 
     reports = tmp_path_factory.mktemp("reports")
     data = load(SHIPPED_DATA)
@@ -86,7 +86,7 @@ def judged_alone(
 ) -> pd.Series:
     """``judge_kpi`` on one quarterly percentage KPI (``kpi_fields`` change it) given plain
     figures: each a dict with ``period`` (a Period), ``value`` and any observation column."""
-    from pmf_utils import assessment
+    from pmf_utils.judge import assessment
 
     blank = dict.fromkeys(
         ["numerator", "denominator", "ci_lower", "ci_upper", *assessment.BENCHMARKS], math.nan

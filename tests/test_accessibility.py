@@ -26,9 +26,9 @@ from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import Browser, BrowserContext, Page
 from pypdf import PdfReader
 
-from pmf_utils import publish
-from pmf_utils.dataset import Dataset, load
-from pmf_utils.periods import parse_quarter, quarter_slug
+from pmf_utils.data.dataset import Dataset, load
+from pmf_utils.data.periods import parse_quarter, quarter_slug
+from pmf_utils.publish import quarter as publish
 from tests.browser import serve
 from tests.conftest import REPO, SHIPPED_DATA
 

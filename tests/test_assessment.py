@@ -14,11 +14,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pmf_utils import assessment
-from pmf_utils import vocabulary as v
 from pmf_utils.cli import main
-from pmf_utils.dataset import load
-from pmf_utils.periods import parse_period, parse_quarter
+from pmf_utils.data.dataset import load
+from pmf_utils.data.periods import parse_period, parse_quarter
+from pmf_utils.judge import assessment
+from pmf_utils.judge import vocabulary as v
 
 from .conftest import judged_alone
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pmf_utils import charts
+from pmf_utils.pages import charts
 
 
 def history(values: list[float | None]) -> pd.DataFrame:
@@ -103,12 +103,13 @@ def test_an_analysts_own_chart_shows_after_importing_the_package(tmp_path) -> No
 
     notebook = nbformat.v4.new_notebook(
         cells=[
-            nbformat.v4.new_code_cell("import pmf_utils.report\nimport pmf_utils.charts"),
+            nbformat.v4.new_code_cell("import pmf_utils.pages.report"),
+            nbformat.v4.new_code_cell("import pmf_utils.pages.charts"),
             nbformat.v4.new_code_cell(
                 "import matplotlib.pyplot as plt\nplt.plot([1, 3, 2])\nplt.show()"
             ),
         ]
     )
     NotebookClient(notebook, timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute()
-    outputs = notebook.cells[1].outputs
+    outputs = notebook.cells[-1].outputs
     assert any("image/png" in output.get("data", {}) for output in outputs), outputs

@@ -8,8 +8,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from pmf_utils import markdown as md
-from pmf_utils.dataset import load
+from pmf_utils.data.dataset import load
+from pmf_utils.pages import markdown as md
 
 from .conftest import SHIPPED_DATA
 

@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmf_utils.assessment import COLUMNS, assess
-from pmf_utils.dataset import load
-from pmf_utils.periods import parse_quarter, quarter_slug
+from pmf_utils.data.dataset import load
+from pmf_utils.data.periods import parse_quarter, quarter_slug
+from pmf_utils.judge.assessment import COLUMNS, assess
 
 from .conftest import REPO, SHIPPED_DATA
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pmf_utils.assessment import assess
 from pmf_utils.cli import main
-from pmf_utils.dataset import load
+from pmf_utils.data.dataset import load
+from pmf_utils.data.periods import PeriodError, format_period, parse_quarter
 from pmf_utils.imports.fingertips import Mapping
 from pmf_utils.imports.period_labels import map_label
-from pmf_utils.periods import PeriodError, format_period, parse_quarter
+from pmf_utils.judge.assessment import assess
 
 from .conftest import snapshot
 

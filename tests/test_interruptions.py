@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from pmf_utils import publish, runner
-from pmf_utils.dataset import load
-from pmf_utils.periods import parse_quarter
+from pmf_utils.data.dataset import load
+from pmf_utils.data.periods import parse_quarter
+from pmf_utils.publish import quarter as publish
+from pmf_utils.run import runner
 from tests.conftest import MINI
 
 pytestmark = pytest.mark.slow
@@ -32,7 +33,8 @@ SCRIPT = textwrap.dedent(
     """
     import errno, os, signal, sys
     from pathlib import Path
-    from pmf_utils import booklet, cli, publish
+    from pmf_utils.publish import booklet, quarter as publish
+    from pmf_utils import cli
 
     root, moment = Path(sys.argv[1]), sys.argv[2]
     module, name, action = {
@@ -123,7 +125,7 @@ def test_a_second_run_refuses_while_one_runs(project: Path, tmp_path: Path) -> N
             "-c",
             "import sys, time\n"
             "from pathlib import Path\n"
-            "from pmf_utils.runlock import project_lock\n"
+            "from pmf_utils.run.runlock import project_lock\n"
             "with project_lock(Path(sys.argv[1])):\n"
             "    print('held', flush=True)\n"
             "    time.sleep(60)\n",

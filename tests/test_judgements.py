@@ -8,10 +8,10 @@ import math
 import pandas as pd
 import pytest
 
-from pmf_utils import judgements as j
-from pmf_utils import vocabulary as v
-from pmf_utils.periods import parse_period, parse_quarter
-from pmf_utils.targets import target_in_force
+from pmf_utils.data.periods import parse_period, parse_quarter
+from pmf_utils.judge import judgements as j
+from pmf_utils.judge import vocabulary as v
+from pmf_utils.judge.targets import target_in_force
 
 NAN = math.nan
 Q2 = parse_quarter("2025/26 Q2")  # July to September 2025

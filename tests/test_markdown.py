@@ -1,7 +1,7 @@
 """The one place data text becomes page text, and commentary made safe to publish.
 
-Unit tests of ``pmf_utils.markdown`` and ``pmf_utils.sanitise``; the same text through the real
-templates, both engines and a browser is in ``tests/test_untrusted_text.py``.
+Unit tests of the package's ``markdown`` and ``sanitise`` modules; the same text through the
+real templates, both engines and a browser is in ``tests/test_untrusted_text.py``.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmf_utils import markdown as md
-from pmf_utils import sanitise, site
+from pmf_utils.pages import markdown as md
+from pmf_utils.pages import sanitise
+from pmf_utils.publish import site
 
 
 def _pandoc_inlines(markdown: str) -> list[dict]:

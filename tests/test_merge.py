@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmf_utils.dataset import load
+from pmf_utils.data.dataset import load
+from pmf_utils.data.periods import format_period
 from pmf_utils.imports import merge
 from pmf_utils.imports.merge import Update, plan
-from pmf_utils.periods import format_period
 
 from .conftest import SHIPPED_DATA, snapshot
 

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmf_utils import narrative
 from pmf_utils.cli import main
-from pmf_utils.dataset import DataError, load
-from pmf_utils.periods import parse_quarter
+from pmf_utils.data import narrative
+from pmf_utils.data.dataset import DataError, load
+from pmf_utils.data.periods import parse_quarter
 
 from .conftest import MINI_FILES, write_folder
 

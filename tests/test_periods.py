@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pmf_utils.periods import (
+from pmf_utils.data.periods import (
     FREQUENCIES,
     Cadence,
     PeriodError,

@@ -28,10 +28,11 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from pmf_utils import booklet, publish, site
-from pmf_utils.assessment import assess
-from pmf_utils.dataset import Dataset, load
-from pmf_utils.periods import parse_quarter, quarter_label, quarter_slug
+from pmf_utils.data.dataset import Dataset, load
+from pmf_utils.data.periods import parse_quarter, quarter_label, quarter_slug
+from pmf_utils.judge.assessment import assess
+from pmf_utils.publish import booklet, site
+from pmf_utils.publish import quarter as publish
 from tests.conftest import MINI, SHIPPED_DATA
 
 matplotlib.use("Agg")
@@ -80,7 +81,7 @@ def _png() -> str:
 
 
 def _markdown(text: str, **pmf: str) -> nbformat.NotebookNode:
-    """A ``display`` of markdown, as ``pmf_utils.report.show`` makes it."""
+    """A ``display`` of markdown, as ``pmf_utils.pages.report.show`` makes it."""
     return nbformat.v4.new_output(
         "display_data",
         data={"text/markdown": text, "text/plain": text},

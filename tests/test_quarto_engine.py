@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pmf_utils import publish
-from pmf_utils.periods import quarter_slug
+from pmf_utils.data.periods import quarter_slug
+from pmf_utils.publish import quarter as publish
 from tests.test_publish import (
     ReportCase,
     booklet_problems,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pmf_utils import vocabulary as v
-from pmf_utils.report import words
+from pmf_utils.judge import vocabulary as v
+from pmf_utils.pages.report import words
 
 
 def judged(**changes: object) -> pd.Series:
@@ -36,7 +36,7 @@ def test_trial_limits_are_said() -> None:
 
 def test_table_columns_get_room_by_content() -> None:
     """Seen in a booklet: equal widths squeezed KPI names into a narrow column."""
-    from pmf_utils import markdown as md
+    from pmf_utils.pages import markdown as md
 
     frame = pd.DataFrame(
         {

@@ -8,11 +8,11 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import load_workbook
 
-from pmf_utils.assessment import assess
 from pmf_utils.cli import main
-from pmf_utils.dataset import load
+from pmf_utils.data.dataset import load
+from pmf_utils.data.periods import parse_quarter
 from pmf_utils.imports.returns import owner_slug
-from pmf_utils.periods import parse_quarter
+from pmf_utils.judge.assessment import assess
 
 from .conftest import SHIPPED_DATA, snapshot
 

@@ -1,6 +1,6 @@
 """The run's mechanics on small stand-in templates (``tests/fixtures/notebooks``).
 
-The stand-ins take the contract's parameters and call ``pmf_utils.narrative`` as the real
+The stand-ins take the contract's parameters and call ``pmf_utils.data.narrative`` as the real
 templates do. Each one first asserts that no variable and no working directory is left from an
 earlier notebook, and prints its kernel's process id, so a shared warm kernel that leaked would
 fail here. One pool of warm kernels serves the whole module.
@@ -15,11 +15,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from pmf_utils import runner
 from pmf_utils.cli import main
-from pmf_utils.dataset import load
-from pmf_utils.periods import parse_quarter
-from pmf_utils.runner import (
+from pmf_utils.data.dataset import load
+from pmf_utils.data.periods import parse_quarter
+from pmf_utils.run import runner
+from pmf_utils.run.runner import (
     Job,
     KernelPool,
     UnknownPriority,

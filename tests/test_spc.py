@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pmf_utils import spc
-from pmf_utils import vocabulary as v
-from pmf_utils.spc_methods import METHODS
+from pmf_utils.judge import spc
+from pmf_utils.judge import vocabulary as v
+from pmf_utils.judge.spc_methods import METHODS
 
 NAN = math.nan
 

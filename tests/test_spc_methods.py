@@ -14,14 +14,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pmf_utils import spc
-from pmf_utils import vocabulary as v
-from pmf_utils.assessment import judge
-from pmf_utils.dataset import load
-from pmf_utils.periods import format_period
-from pmf_utils.report import Report
-from pmf_utils.spc_methods import DEFAULT_METHOD, METHODS, Method, parse, resolve
-from pmf_utils.validation import read_all
+from pmf_utils.data.dataset import load
+from pmf_utils.data.periods import format_period
+from pmf_utils.data.validation import read_all
+from pmf_utils.judge import spc
+from pmf_utils.judge import vocabulary as v
+from pmf_utils.judge.assessment import judge
+from pmf_utils.judge.spc_methods import DEFAULT_METHOD, METHODS, Method, parse, resolve
+from pmf_utils.pages.report import Report
 
 NAN = math.nan
 PTD = vars(METHODS["nhsrplotthedots"])

@@ -9,11 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pmf_utils import vocabulary as v
-from pmf_utils.dataset import load
-from pmf_utils.periods import parse_period, parse_quarter
-from pmf_utils.targets import closes_year, target_in_force, targets_by_period
-from pmf_utils.validation import read_all
+from pmf_utils.data.dataset import load
+from pmf_utils.data.periods import parse_period, parse_quarter
+from pmf_utils.data.validation import read_all
+from pmf_utils.judge import vocabulary as v
+from pmf_utils.judge.targets import closes_year, target_in_force, targets_by_period
 
 from .conftest import judged_alone
 
@@ -151,7 +151,7 @@ def test_profiles_load_and_bad_ones_are_reported(mini_data: Path) -> None:
 def test_a_chart_draws_each_periods_target(tmp_path: Path) -> None:
     """The numbers behind the chart carry the target of each period, and the alt text says the
     target changed; a single target still applies to every period."""
-    from pmf_utils import charts
+    from pmf_utils.pages import charts
 
     history = pd.DataFrame(
         {"period_label": ["2024/25", "2025/26", "2026/27"], "value": [55.0, 58.0, 61.0]}
@@ -172,7 +172,7 @@ def test_the_data_dictionary_page_names_a_profiles_periods(
     mini_data: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A profile row read '2025/26: 300' beside the year's '2025/26: 1,200'."""
-    from pmf_utils.report import Report
+    from pmf_utils.pages.report import Report
 
     (mini_data / "targets.csv").write_text(
         "kpi_id,year,period,target\nST01,2025/26,,1200\nST01,2025/26,2025/26 Q1,300\n",

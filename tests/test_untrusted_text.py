@@ -23,9 +23,11 @@ import pytest
 from playwright.sync_api import Browser, Page
 from pypdf import PdfReader
 
-from pmf_utils import publish, runner, site
-from pmf_utils.dataset import Dataset, load
-from pmf_utils.periods import parse_quarter
+from pmf_utils.data.dataset import Dataset, load
+from pmf_utils.data.periods import parse_quarter
+from pmf_utils.publish import quarter as publish
+from pmf_utils.publish import site
+from pmf_utils.run import runner
 from tests.browser import serve
 from tests.conftest import MINI
 

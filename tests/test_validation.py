@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from pmf_utils.cli import main
-from pmf_utils.dataset import load
-from pmf_utils.validation import read_all
+from pmf_utils.data.dataset import load
+from pmf_utils.data.validation import read_all
 
 from .conftest import MINI_FILES, SHIPPED_DATA
 

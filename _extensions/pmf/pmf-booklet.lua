@@ -3,10 +3,12 @@
 --
 -- * drops collapsible `<details>` blocks (the numbers behind a chart, on the website), whether
 --   or not they are marked website-only; those numbers are in the CSV downloads;
+-- * a table of KPIs (`.pmf-cards`) gives the KPI's name a wider column;
 -- * `::: {.pmf-shift by=N}` moves each page's headings under its part heading;
 -- * a `{.pmf-part}` heading starts a new page; only part headings go into the contents and
 --   the PDF bookmarks, not the headings within each page;
--- * images carry their alt text (`fig-alt`, else the caption) into the tagged PDF;
+-- * images carry their alt text (`fig-alt`, else the caption) into the tagged PDF; an image
+--   within a line (an icon) is sized to the text around it (2.2em: two lines);
 -- * a link to a page that is in the booklet becomes a link to its part (whose heading has the
 --   id `part-<page>`, e.g. `part-kpi-CFB02`); links to pages and files that are not in the
 --   booklet become plain text; the website's CSV download links (`{.pmf-download}`) go.
@@ -60,6 +62,19 @@ local function natural_widths(tbl)
   return tbl
 end
 
+-- In a table of KPIs (`.pmf-cards`) the KPI's name gets twice a column's fair share of the
+-- width (at most 30%), so that names do not wrap a word to a line beside figures and icons.
+local function kpi_column(div)
+  if div.classes:includes("pmf-cards") then
+    return div:walk({
+      Table = function(tbl)
+        tbl.colspecs[1] = { tbl.colspecs[1][1], math.min(0.3, 2 / #tbl.colspecs) }
+        return tbl
+      end,
+    })
+  end
+end
+
 local function part_break(h)
   if h.classes:includes("pmf-part") then
     return { pandoc.RawBlock("typst", "#pagebreak(weak: true)"), h }
@@ -76,9 +91,12 @@ local function figure(fig)
   })
 end
 
+-- An image within a line (a Making Data Count icon in a table cell) is sized to the text and
+-- centred on it, whatever its natural size.
 local function image(img)
   local alt = img.attributes["fig-alt"] or pandoc.utils.stringify(img.caption)
-  return pandoc.RawInline("typst", "#box(" .. typst_image(img, alt, "") .. ")")
+  local code = typst_image(img, alt, ", height: 2.2em")
+  return pandoc.RawInline("typst", "#box(baseline: 30%, " .. code .. ")")
 end
 
 local function links(doc)
@@ -121,5 +139,5 @@ return {
   { Div = shift },
   { Pandoc = links },
   { Figure = figure, Table = natural_widths },
-  { Header = part_break, Image = image },
+  { Header = part_break, Image = image, Div = kpi_column },
 }

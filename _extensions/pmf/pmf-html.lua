@@ -5,7 +5,8 @@
 -- * table cells are aligned by class (`align-right`), so no inline style is needed;
 -- * every table sits in a labelled, focusable region that scrolls sideways on a narrow screen
 --   instead of widening the page (WCAG 1.4.10 reflow), its columns as wide as their content
---   needs (pandoc would make a long pipe table's columns equal).
+--   needs (pandoc would make a long pipe table's columns equal), each body cell labelled with
+--   its column's header for tables that become cards on a narrow screen.
 
 function Image(img)
   local alt = img.attributes["fig-alt"]
@@ -32,6 +33,24 @@ local function align_cells(rows, aligns)
   end
 end
 
+-- Each body cell is labelled with its column's header (`data-label`), for a table whose rows
+-- become cards on a narrow screen (`.pmf-cards` in the site's stylesheet).
+local function label_cells(tbl)
+  local headers = {}
+  for i, cell in ipairs(tbl.head.rows[1] and tbl.head.rows[1].cells or {}) do
+    headers[i] = pandoc.utils.stringify(cell.contents)
+  end
+  for _, body in ipairs(tbl.bodies) do
+    for _, row in ipairs(body.body) do
+      for i, cell in ipairs(row.cells) do
+        if headers[i] and headers[i] ~= "" then
+          cell.attributes["data-label"] = headers[i]
+        end
+      end
+    end
+  end
+end
+
 function Table(tbl)
   local aligns = {}
   for i, spec in ipairs(tbl.colspecs) do
@@ -44,6 +63,7 @@ function Table(tbl)
     align_cells(body.body, aligns)
   end
   align_cells(tbl.foot.rows, aligns)
+  label_cells(tbl)
   local label = pandoc.utils.stringify(tbl.caption.long)
   if label == "" then
     label = "Table"

@@ -19,7 +19,7 @@ INPUT_ERROR = 2
 
 def add_commands(commands, data_option: Callable[[argparse.ArgumentParser], None]) -> None:
     """Add ``import`` and ``returns`` (each with its own subcommands) to the ``pmf`` parser."""
-    from ..cli import quarter_arg
+    from pmf_utils.cli import quarter_arg
 
     group = commands.add_parser("import", help="Bring published figures into the data files.")
     sources = group.add_subparsers(dest="source", required=True, metavar="SOURCE")
@@ -72,7 +72,7 @@ def _failed(problems: list[str]) -> int:
 
 def describe(merge) -> list[str]:
     """The diff as lines: a count per file, then each added and changed row."""
-    from .merge import ADDED, CHANGED, UNCHANGED
+    from pmf_utils.imports.merge import ADDED, CHANGED, UNCHANGED
 
     lines = []
     for name in dict.fromkeys(c.file for c in merge.changes):
@@ -99,8 +99,8 @@ def describe(merge) -> list[str]:
 
 def _merge(args: argparse.Namespace, read: Callable) -> int:
     """Read the source, show the diff, check the result, and write it unless a dry run."""
-    from ..dataset import find_data_dir, load
-    from .merge import ImportFailed, check, plan, write
+    from pmf_utils.data.dataset import find_data_dir, load
+    from pmf_utils.imports.merge import ImportFailed, check, plan, write
 
     data_dir = find_data_dir(args.data, args.project)
     data = load(data_dir)
@@ -127,8 +127,8 @@ def _merge(args: argparse.Namespace, read: Callable) -> int:
 
 def fingertips_command(args: argparse.Namespace) -> int:
     """``pmf import fingertips FILE --area CODE --map ID=KPI ...``."""
-    from . import fingertips
-    from .merge import ImportFailed
+    from pmf_utils.imports import fingertips
+    from pmf_utils.imports.merge import ImportFailed
 
     try:
         mappings = [fingertips.Mapping.parse(text) for text in args.map]
@@ -144,10 +144,10 @@ def fingertips_command(args: argparse.Namespace) -> int:
 
 def returns_make_command(args: argparse.Namespace) -> int:
     """``pmf returns make Q [--owner NAME] [--out DIR]``."""
-    from ..dataset import find_data_dir, load
-    from ..periods import quarter_label, quarter_slug
-    from . import returns
-    from .merge import ImportFailed
+    from pmf_utils.data.dataset import find_data_dir, load
+    from pmf_utils.data.periods import quarter_label, quarter_slug
+    from pmf_utils.imports import returns
+    from pmf_utils.imports.merge import ImportFailed
 
     data = load(find_data_dir(args.data, args.project))
     # Beside the data folder, in the project (never wherever the command happened to run).
@@ -164,6 +164,6 @@ def returns_make_command(args: argparse.Namespace) -> int:
 
 def returns_read_command(args: argparse.Namespace) -> int:
     """``pmf returns read FILE.xlsx ... [--dry-run]``."""
-    from . import returns
+    from pmf_utils.imports import returns
 
     return _merge(args, lambda data: returns.read(args.files, data))

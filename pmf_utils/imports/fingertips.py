@@ -28,11 +28,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..periods import PeriodError
-from ..problems import Problem
-from ..validation import parse_number
-from .merge import SUPPRESSED, ImportFailed, Update, number_text
-from .period_labels import map_label
+from pmf_utils.data.periods import PeriodError
+from pmf_utils.data.problems import Problem
+from pmf_utils.data.tables import parse_number
+from pmf_utils.imports.merge import SUPPRESSED, ImportFailed, Update, number_text
+from pmf_utils.imports.period_labels import map_label
 
 ENGLAND = "E92000001"
 AREA_CODE = re.compile(r"^[EWSNK]\d{8}$")

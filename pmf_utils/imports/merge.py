@@ -20,10 +20,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..periods import format_period, parse_period
-from ..problems import DataError
-from ..schema import FLAGS, SPECS
-from ..validation import parse_number, read_all
+from pmf_utils.data.periods import format_period, parse_period
+from pmf_utils.data.problems import DataError
+from pmf_utils.data.schema import FLAGS, SPECS
+from pmf_utils.data.tables import parse_number
+from pmf_utils.data.validation import read_all
 
 ADDED, CHANGED, UNCHANGED = "added", "changed", "unchanged"
 REVISED, SUPPRESSED = "revised", "suppressed"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..periods import FREQUENCIES, PeriodError
+from pmf_utils.data.periods import FREQUENCIES, PeriodError
 
 _MONTHS = {
     name.lower(): number

@@ -21,13 +21,14 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .. import vocabulary as v
-from ..dataset import Dataset
-from ..periods import Cadence, PeriodError, format_period, parse_period, quarter_label
-from ..schema import FLAGS
-from ..targets import target_in_force
-from ..validation import parse_number, range_problem
-from .merge import SUPPRESSED, ImportFailed, Update, number_text
+from pmf_utils.data.consistency import range_problem
+from pmf_utils.data.dataset import Dataset
+from pmf_utils.data.periods import Cadence, PeriodError, format_period, parse_period, quarter_label
+from pmf_utils.data.schema import FLAGS
+from pmf_utils.data.tables import parse_number
+from pmf_utils.imports.merge import SUPPRESSED, ImportFailed, Update, number_text
+from pmf_utils.judge import vocabulary as v
+from pmf_utils.judge.targets import target_in_force
 
 SHEET = "Return"
 HEADER_ROW = 4

@@ -7,8 +7,9 @@ command line all take their wording from here so a judgement reads the same ever
 Colours are colour-blind-safe and follow NHS England's Making Data Count convention (blue for
 good, orange for concern, grey for no signal, purple for change where neither direction is
 better): blue ``#0072B2`` and vermilion ``#D55E00`` from the Okabe-Ito palette, reddish purple
-``#CC79A7`` (also Okabe-Ito) for the in-between states, a dark purple for polarity-free change
-and a dark grey. Each has at least 3:1 contrast on white, as WCAG asks of graphics.
+``#CC79A7`` (also Okabe-Ito) for within tolerance, a dark purple for polarity-free change and a
+dark grey (also for "hit and miss", grey in MDC's assurance icon: see ``pmf_utils.pages.icons``).
+Each has at least 3:1 contrast on white, as WCAG asks of graphics.
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ VOCABULARY: dict[str, dict[str, Term]] = {
     },
     "assurance": {
         PASSING: Term("Consistently passing", "P", GOOD),
-        HIT_AND_MISS: Term("Hit and miss", "?", BETWEEN),
+        HIT_AND_MISS: Term("Hit and miss", "?", QUIET),
         FAILING: Term("Consistently failing", "F", BAD),
         NOT_APPLICABLE: Term("No target to assure", "–", QUIET),
         NOT_ENOUGH_DATA: Term("Not enough data for SPC", "–", QUIET),

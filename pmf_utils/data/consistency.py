@@ -1,245 +1,23 @@
-"""Read the data files and find every problem in them at once.
-
-Analysts edit these files by hand, so a problem must be reported where they can find it:
-``file:line: column: message``, all problems in one pass, and nothing written. The reader keeps
-the CSV line number of every row (``csv.reader.line_num`` counts quoted line breaks correctly)
-so later checks that span files can still point at the right line.
-"""
+"""What the data files say about each other: references, the plan, the dictionary, targets,
+periods and figures, each problem located on the row that holds it."""
 
 from __future__ import annotations
 
-import csv
-import io
-import math
-import re
-from dataclasses import dataclass
-from pathlib import Path
-
-import pandas as pd
-
-from . import spc_methods
-from .narrative_files import check_narrative
-from .periods import PeriodError, format_period, parse_period
-from .problems import Problem, read_text, sort_problems
-from .schema import (
-    ID_PATTERN,
-    KPI_ID_PATTERN,
+from pmf_utils.data.periods import PeriodError, format_period, parse_period
+from pmf_utils.data.problems import Problem
+from pmf_utils.data.schema import (
     NON_NEGATIVE_UNITS,
     REPEATABLE_PLAN_FIELDS,
     REQUIRED_PLAN_FIELDS,
     SPC_SETTINGS,
     SPECS,
-    Column,
-    FileSpec,
 )
-from .targets import PROFILE_FREQUENCIES, financial_year
-
-Row = dict[str, str]
-
-
-@dataclass
-class Table:
-    """The rows of one file as text, each with the line it starts on."""
-
-    spec: FileSpec
-    path: Path
-    rows: list[Row]
-    lines: list[int]
-    columns: list[str]
-
-    def problem(self, line: int, column: str, message: str) -> Problem:
-        return Problem(str(self.path), line, column, message)
+from pmf_utils.data.tables import Row, Table, duplicates, parse_number, row_key
+from pmf_utils.judge import spc_methods
+from pmf_utils.judge.targets import PROFILE_FREQUENCIES, financial_year
 
 
-def read_table(path: Path, spec: FileSpec, problems: list[Problem]) -> Table | None:
-    """Read one CSV file as text, noting unreadable files, bad headers and bad cells."""
-    text = read_text(path, problems, "save the file as 'CSV UTF-8'")
-    if text is None:
-        return None
-    if not text.strip():
-        expected = ",".join(c.name for c in spec.columns if c.required)
-        problems.append(
-            Problem(str(path), 1, "-", f"the file is empty; it needs a header row: {expected}")
-        )
-        return None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = [h.strip() for h in next(reader)]
-        table = Table(spec, path, [], [], header)
-        problems.extend(_check_header(table))
-        start = reader.line_num + 1
-        for record in reader:
-            if not any(cell.strip() for cell in record):
-                start = reader.line_num + 1
-                continue
-            if len(record) != len(header):
-                problems.append(
-                    table.problem(
-                        start,
-                        "-",
-                        f"row has {len(record)} cells but the header has {len(header)}",
-                    )
-                )
-            row = {name: cell.strip() for name, cell in zip(header, record, strict=False)}
-            table.rows.append(row)
-            table.lines.append(start)
-            start = reader.line_num + 1
-    except csv.Error as error:
-        problems.append(Problem(str(path), reader.line_num, "-", f"not valid CSV: {error}"))
-        return None
-    for row, line in zip(table.rows, table.lines, strict=True):
-        problems.extend(_check_cells(table, row, line))
-    problems.extend(_check_duplicates(table))
-    return table
-
-
-def _check_header(table: Table) -> list[Problem]:
-    known = [c.name for c in table.spec.columns]
-    found = []
-    for name in table.columns:
-        if name not in known:
-            found.append(
-                table.problem(1, name or "-", f"unknown column (expected: {', '.join(known)})")
-            )
-    seen = set()
-    for name in table.columns:
-        if name in seen:
-            found.append(table.problem(1, name, "column appears twice"))
-        seen.add(name)
-    for column in table.spec.columns:
-        if column.required and column.name not in table.columns:
-            found.append(table.problem(1, column.name, "missing column"))
-    return found
-
-
-def parse_number(text: str) -> float:
-    """A finite number written plainly (no thousands separators, units or per cent signs)."""
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(text)
-    return value
-
-
-def _cell_problem(column: Column, text: str) -> str | None:
-    if not text:
-        return None if column.blank else "is blank"
-    kind = column.kind
-    if kind == "id" and not re.match(ID_PATTERN, text):
-        return f"'{text}' is not an id (lower case letters, digits and single hyphens)"
-    if kind == "kpi_id" and not re.match(KPI_ID_PATTERN, text):
-        return f"'{text}' is not a KPI id (letters, digits, '-' or '_')"
-    if kind == "number":
-        try:
-            parse_number(text)
-        except ValueError:
-            return f"'{text}' is not a number"
-    if kind == "integer" and not re.fullmatch(r"\d+", text):
-        return f"'{text}' is not a whole number of 0 or more"
-    if kind == "choice" and text not in column.choices:
-        return f"'{text}' is not one of: {', '.join(column.choices)}"
-    if kind == "flags":
-        bad = [f for f in text.split(";") if f.strip() not in column.choices]
-        if bad:
-            return f"'{bad[0].strip()}' is not one of: {', '.join(column.choices)}"
-    if kind == "year":
-        try:
-            parse_period(text, "annual-financial")
-        except PeriodError as error:
-            return str(error)
-    return None
-
-
-def _check_cells(table: Table, row: Row, line: int) -> list[Problem]:
-    found = []
-    for column in table.spec.columns:
-        if column.name in row:
-            message = _cell_problem(column, row[column.name])
-            if message:
-                found.append(table.problem(line, column.name, message))
-    return found
-
-
-def _check_duplicates(table: Table) -> list[Problem]:
-    key = table.spec.key
-    required = {k for k in key if table.spec.column(k).required}
-    # plan.csv repeats some fields on purpose; periods are compared once parsed.
-    if table.spec.name == "plan.csv" or "period" in table.columns or not required <= set(
-        table.columns
-    ):
-        return []
-    return _duplicates(table, [_key(table.spec, row) for row in table.rows])
-
-
-def _key(spec: FileSpec, row: Row) -> tuple | None:
-    """A row's key as the report reads it: a year written 2025/26 or 2025-26 is one year.
-    ``None`` (not comparable) when a year cannot be read; that cell is reported already."""
-    parts = []
-    for name in spec.key:
-        if spec.column(name).kind == "year":
-            try:
-                parts.append(parse_period(row[name], "annual-financial"))
-            except PeriodError:
-                return None
-        else:
-            parts.append(row.get(name, ""))  # an optional key column may be absent
-    return tuple(parts)
-
-
-def _duplicates(table: Table, keys: list[tuple | None]) -> list[Problem]:
-    """Point at every row whose key (``None``: not comparable) an earlier row already has."""
-    label = ", ".join(k for k in table.spec.key if k in table.columns)
-    first: dict[object, int] = {}
-    found = []
-    for key, line in zip(keys, table.lines, strict=True):
-        if key is None:
-            continue
-        if key in first:
-            found.append(
-                table.problem(
-                    line, label, f"duplicate of line {first[key]} ({_key_text(key)})"
-                )
-            )
-        else:
-            first[key] = line
-    return found
-
-
-def _key_text(key: tuple) -> str:
-    """A row's key as written, leaving out a blank optional part (a target's period)."""
-    return " ".join(
-        format_period(part) if isinstance(part, pd.Period) else str(part)
-        for part in key
-        if part not in ("", None)
-    )
-
-
-def read_all(data_dir: Path) -> tuple[dict[str, Table], list[Problem]]:
-    """Read every data file, then check what the files say about each other."""
-    problems: list[Problem] = []
-    tables: dict[str, Table] = {}
-    if not data_dir.is_dir():
-        return tables, [Problem(str(data_dir), 0, "-", "no such data folder")]
-    for name, spec in SPECS.items():
-        path = data_dir / name
-        if not path.exists():
-            if spec.required:
-                problems.append(Problem(str(path), 0, "-", "required file is missing"))
-            continue
-        table = read_table(path, spec, problems)
-        if table is not None:
-            tables[name] = table
-    problems.extend(_cross_checks(tables))
-    problems.extend(
-        Problem(str(table.path), 2, "-", "the file has a header but no rows; add at least one")
-        for name, table in tables.items()
-        if not table.rows and SPECS[name].required
-    )
-    priorities = _ids(tables, "priorities.csv", "priority_id")
-    problems.extend(check_narrative(data_dir, priorities, _ids(tables, "kpis.csv", "kpi_id")))
-    return tables, sort_problems(problems)
-
-
-def _ids(tables: dict[str, Table], name: str, column: str) -> set[str] | None:
+def ids(tables: dict[str, Table], name: str, column: str) -> set[str] | None:
     table = tables.get(name)
     if table is None or column not in table.columns:
         return None
@@ -258,11 +36,11 @@ def _check_refs(
     ]
 
 
-def _cross_checks(tables: dict[str, Table]) -> list[Problem]:
+def cross_checks(tables: dict[str, Table]) -> list[Problem]:
     found = _check_plan(tables.get("plan.csv"))
-    ambitions = _ids(tables, "ambitions.csv", "ambition_id")
-    priorities = _ids(tables, "priorities.csv", "priority_id")
-    kpi_ids = _ids(tables, "kpis.csv", "kpi_id")
+    ambitions = ids(tables, "ambitions.csv", "ambition_id")
+    priorities = ids(tables, "priorities.csv", "priority_id")
+    kpi_ids = ids(tables, "kpis.csv", "kpi_id")
     found += _check_refs(tables.get("priorities.csv"), "ambition_id", ambitions, "ambitions.csv")
     found += _check_refs(tables.get("kpis.csv"), "priority_id", priorities, "priorities.csv")
     kpis = _kpi_rows(tables.get("kpis.csv"))
@@ -433,11 +211,11 @@ def _check_periods(table: Table | None, kpis: dict[str, Row]) -> list[Problem]:
         except PeriodError as error:
             found.append(table.problem(line, "period", f"{error} ({frequency} KPI)"))
             continue
-        base = _key(table.spec, row)
+        base = row_key(table.spec, row)
         keys[-1] = None if base is None else tuple(
             period if k == "period" else part for k, part in zip(table.spec.key, base, strict=True)
         )
-    return found + _duplicates(table, keys)
+    return found + duplicates(table, keys)
 
 
 _FREQUENCIES = SPECS["kpis.csv"].column("frequency").choices

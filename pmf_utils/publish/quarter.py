@@ -43,13 +43,13 @@ import nbformat
 import pandas as pd
 import yaml
 
-from . import booklet, site
-from . import markdown as md
-from .dataset import Dataset, find_data_dir, load
-from .periods import describe_period, quarter_label, quarter_slug
-from .project import Project, find_project
-from .runlock import Busy, project_lock, signals_held
-from .site import RenderError, heading_levels, markdown_slots
+from pmf_utils.data.dataset import Dataset, find_data_dir, load
+from pmf_utils.data.periods import describe_period, quarter_label, quarter_slug
+from pmf_utils.pages import markdown as md
+from pmf_utils.project import Project, find_project
+from pmf_utils.publish import booklet, site
+from pmf_utils.publish.site import RenderError, heading_levels, markdown_slots
+from pmf_utils.run.runlock import Busy, project_lock, signals_held
 
 ENGINES = ("auto", "quarto", "builtin")
 _ENGINE_NAMES = {"quarto": "Quarto", "builtin": "built-in"}
@@ -193,7 +193,7 @@ def read_report(data: Dataset, quarter: pd.Period, folder: Path) -> Report:
 
 def code_version() -> str:
     """The code version as the footers print it; the runner's stamp is the one source."""
-    from .runner import code_version as stamp
+    from pmf_utils.run.runner import code_version as stamp
 
     return f"pmf-utils {stamp()}"
 

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from functools import cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ import nbformat
 import pypandoc
 import yaml
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(str(files("pmf_utils")))
 TEMPLATES = PACKAGE / "templates"
 STATIC = PACKAGE / "static"
 ASSETS = "site_libs/pmf"
@@ -233,7 +234,7 @@ def _contributed(extension: Path, base: str) -> dict[str, Any]:
     """A format an extension contributes, its file options made absolute paths."""
     spec = load_yaml((extension / "_extension.yml").read_text("utf-8"))
     options = dict(spec["contributes"]["formats"][base])
-    for key in ("filters", "template-partials"):
+    for key in ("filters", "template-partials", "css"):
         options[key] = [str(extension / item) for item in options.get(key, [])]
     return options
 
@@ -453,6 +454,9 @@ def render_website(root: Path) -> Path:
     shared = outputs[first : first + len(snippets)]
     layout = _layout(project, dict(zip(snippets, shared, strict=True)))
     layout["site_title"] = inline[str(site.get("title", ""))]
+    # The format's own stylesheets (as Quarto links them), after the engine's site.css.
+    styles = project.html_format({}).paths("css")
+    layout["styles"] = [path.name for path in styles]
     if layout["search"]:
         pages.append(_search_page(project, pages))
     template = _jinja().get_template("page.html.j2")
@@ -461,6 +465,8 @@ def render_website(root: Path) -> Path:
         html_text = template.render(page=page, nav=nav, **layout)
         (out / page.href).write_text(html_text, "utf-8")
     _copy_resources(project, pages)
+    for path in styles:
+        shutil.copy2(path, out / ASSETS / path.name)
     return out
 
 

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import intervals, spc, spc_methods
-from . import judgements as j
-from . import vocabulary as v
-from .dataset import Dataset, find_data_dir, load
-from .periods import PERIODS_PER_YEAR, format_period, quarter_label
-from .targets import target_in_force
+from pmf_utils.data.dataset import Dataset, find_data_dir, load
+from pmf_utils.data.periods import PERIODS_PER_YEAR, format_period, quarter_label
+from pmf_utils.judge import intervals, spc, spc_methods
+from pmf_utils.judge import judgements as j
+from pmf_utils.judge import vocabulary as v
+from pmf_utils.judge.targets import target_in_force
 
 COLUMNS = (
     "kpi_id",
@@ -240,7 +240,7 @@ def assess(dataset: Dataset, quarter: pd.Period | None = None) -> pd.DataFrame:
     """One row per KPI (data dictionary order) with every judgement as at the quarter.
 
     ``quarter`` defaults to the latest quarter with any figure. Each KPI's SPC method is the
-    one its data dictionary entry or the plan chooses (``pmf_utils.spc_methods``).
+    one its data dictionary entry or the plan chooses (``pmf_utils.judge.spc_methods``).
     """
     return judge(dataset, quarter).table
 

@@ -24,7 +24,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from .vocabulary import BAD, GOOD, NEUTRAL, format_value
+from pmf_utils.judge.vocabulary import BAD, GOOD, NEUTRAL, format_value
 
 OKABE_ITO = {
     "blue": "#0072B2",

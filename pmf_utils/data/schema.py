@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .intervals import LEVELS as CI_LEVELS
-from .periods import FREQUENCIES
-from .spc_methods import SETTINGS as SPC_SETTINGS
+from pmf_utils.data.periods import FREQUENCIES
+from pmf_utils.judge.intervals import LEVELS as CI_LEVELS
+from pmf_utils.judge.spc_methods import SETTINGS as SPC_SETTINGS
 
 UNITS = ("percentage", "count", "rate", "currency", "score", "days", "ratio")
 NON_NEGATIVE_UNITS = ("percentage", "count", "rate", "days", "ratio")

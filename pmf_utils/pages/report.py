@@ -2,9 +2,9 @@
 
 A template reads like the report it makes: parameters, ``Report(quarter, data_dir)``, then a
 few calls such as ``report.header(...)``, ``report.summary_table(priority)``. Every call
-``display``s pandoc markdown (see ``pmf_utils.markdown``) so both publishing engines render the
-same text; charts are written to ``figures/`` beside the executed notebook together with the
-numbers behind them as CSV.
+``display``s pandoc markdown (``markdown`` escapes data text) so both publishing engines
+render the same text; charts are written to ``figures/`` beside the executed notebook
+together with the numbers behind them as CSV.
 """
 
 from __future__ import annotations
@@ -16,13 +16,14 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import display
 
-from . import charts, narrative
-from . import markdown as md
-from . import vocabulary as v
-from .assessment import JUDGEMENT_KINDS, Judged, exceptions, judge
-from .dataset import Dataset, load
-from .periods import PERIODS_PER_YEAR, format_period, parse_quarter, quarter_label
-from .targets import targets_by_period
+from pmf_utils.data import narrative
+from pmf_utils.data.dataset import Dataset, load
+from pmf_utils.data.periods import PERIODS_PER_YEAR, format_period, parse_quarter, quarter_label
+from pmf_utils.judge import vocabulary as v
+from pmf_utils.judge.assessment import JUDGEMENT_KINDS, Judged, exceptions, judge
+from pmf_utils.judge.targets import targets_by_period
+from pmf_utils.pages import charts, icons
+from pmf_utils.pages import markdown as md
 
 RECENT_YEARS = 3
 """How many years of history the trend chart on a priority page shows."""
@@ -83,10 +84,15 @@ class Report:
         """The analysts' commentary (or a visible 'awaited' note), placed as a markdown cell."""
         return narrative.commentary(self.data, self.quarter, kind, id)
 
-    def cell(self, row: pd.Series, column: str) -> str:
-        """A judgement as a table cell: symbol and words, never colour alone."""
-        symbol = v.symbol(JUDGEMENT_KINDS[column], row[column], row["polarity"])
-        return f"{symbol} {words(row, column)}"
+    def cell(self, row: pd.Series, column: str) -> md.Markdown:
+        """A judgement as a table cell: symbol (a Making Data Count icon for SPC verdicts) and
+        words, never colour alone."""
+        kind = JUDGEMENT_KINDS[column]
+        if kind in icons.KINDS:
+            symbol = icons.image(kind, row[column], row["polarity"], self.figures)
+        else:
+            symbol = md.text(v.symbol(kind, row[column], row["polarity"]))
+        return md.Markdown(f"{symbol} {md.text(words(row, column))}")
 
     def kpis_of(self, priority_id: str) -> pd.DataFrame:
         return self.assessment[self.assessment["priority_id"] == priority_id]
@@ -119,6 +125,35 @@ class Report:
         numbers = [c for c in table.columns if c != key.title()]
         caption = f"KPI status by {key}, {self.label}"
         show(md.table(table, caption, right=numbers))
+
+    def icon_table(self) -> None:
+        """Every KPI on one line with its Making Data Count icons, as a board report leads:
+        latest figure, target, status, variation, assurance and direction, linking to its page.
+        The icons' words are their alt text; the KPI page says them beside the icons."""
+        rows = [
+            {
+                "KPI": md.link(row["name"], f"kpi-{row['kpi_id']}"),
+                "Latest": row["value_text"],
+                "Target": row["target_text"] or "–",
+                "Status": self.cell(row, "status"),
+                **{
+                    column.title(): icons.image(
+                        column, row[f"spc_{column}"], row["polarity"], self.figures
+                    )
+                    for column in icons.KINDS
+                },
+                "Direction": self.cell(row, "direction_previous"),
+            }
+            for _, row in self.assessment.iterrows()
+        ]
+        caption = (
+            f"Every KPI at a glance, {self.label}: status against target, SPC variation and "
+            "assurance icons, and direction since the previous period"
+        )
+        table = md.table(pd.DataFrame(rows), caption, right=["Latest", "Target"])
+        legend = pd.DataFrame(icons.key(self.figures), columns=["Icon", "Meaning"])
+        legend = md.table(legend, "Key to the Making Data Count icons")
+        show(f"::: {{.pmf-cards}}\n{table}\n:::\n\n{legend}")
 
     def priorities_of(self, ambition_id: str) -> None:
         """The ambition's priorities, each with its KPIs' statuses, linking to its page."""
@@ -189,23 +224,25 @@ class Report:
     # ---- priority pages -----------------------------------------------------------------
 
     def summary_table(self, priority_id: str) -> None:
-        """The priority's KPIs at a glance: value, period, target and every judgement."""
+        """The priority's KPIs at a glance: value and its period, target and every judgement
+        (a card per KPI where the columns do not fit the screen)."""
         rows = [
             {
                 "KPI": md.link(row["name"], f"kpi-{row['kpi_id']}"),
-                "Latest": row["value_text"],
-                "Period": row["period"] or "–",
+                "Latest": row["value_text"] + (f" ({row['period']})" if row["period"] else ""),
                 "Target": row["target_text"] or "–",
                 "Status": self.cell(row, "status"),
                 "vs previous": self.cell(row, "direction_previous"),
                 "vs a year ago": self.cell(row, "direction_year"),
                 "vs England": self.cell(row, "benchmark_england"),
-                "SPC": self.cell(row, "spc_variation"),
+                "Variation": self.cell(row, "spc_variation"),
+                "Assurance": self.cell(row, "spc_assurance"),
             }
             for _, row in self.kpis_of(priority_id).iterrows()
         ]
         caption = f"KPI summary, {self.label}"
-        show(md.table(pd.DataFrame(rows), caption, right=["Latest", "Target"]))
+        table = md.table(pd.DataFrame(rows), caption, right=["Latest", "Target"])
+        show(f"::: {{.pmf-cards}}\n{table}\n:::")
 
     def kpi_sections(self, priority_id: str) -> None:
         """Each KPI of the priority: judgements, recent trend chart and commentary."""

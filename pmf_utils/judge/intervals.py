@@ -35,8 +35,11 @@ def wilson(numerator: float, denominator: float, level: str) -> tuple[float, flo
     centre = p + k * k / (2 * denominator)
     spread = k * math.sqrt(p * (1 - p) / denominator + k * k / (4 * denominator**2))
     scale = 1 + k * k / denominator
-    # Clamped: at 0 or all of the denominator rounding can step just outside 0 to 1.
-    return max(0.0, (centre - spread) / scale), min(1.0, (centre + spread) / scale)
+    # At 0 or all of the denominator the limit is exactly 0 or 1; rounding would step just
+    # past it (3.8e-17 above 0 for 0 of 5), and the wider level would not contain the narrower.
+    lower = 0.0 if numerator == 0 else max(0.0, (centre - spread) / scale)
+    upper = 1.0 if numerator == denominator else min(1.0, (centre + spread) / scale)
+    return lower, upper
 
 
 def byar(count: float, level: str) -> tuple[float, float]:

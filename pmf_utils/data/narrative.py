@@ -28,9 +28,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import sanitise
-from .dataset import Dataset, find_data_dir, load
-from .periods import parse_quarter, quarter_label, quarter_slug
+from pmf_utils.data.dataset import Dataset, find_data_dir, load
+from pmf_utils.data.periods import parse_quarter, quarter_label, quarter_slug
+from pmf_utils.pages import sanitise
 
 KINDS = ("overview", "priority", "kpi")
 PRESENT, DRAFT, AWAITED = "present", "draft", "awaited"

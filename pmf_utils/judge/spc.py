@@ -10,7 +10,7 @@ icons.
 
 The reference implementations, NHS England's MDC tools and the R package NHSRplotthedots 0.2.2,
 differ in a handful of choices. ``xmr_chart`` takes each as a keyword argument (``Options``
-lists them), and ``pmf_utils.spc_methods`` names the sets of choices a plan or KPI can pick:
+lists them), and ``pmf_utils.judge.spc_methods`` names the sets of choices a plan or KPI can pick:
 ``mdc``, ``nhsrplotthedots`` and the project's default ``pmf``. Every choice, how each method
 makes it and why is tabled in ``docs/spc-methods.md`` (the assumptions and caveats log); read
 that before changing anything here. Note that a frozen baseline (``fix_after_n_points``) is not
@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, fields
 import numpy as np
 import pandas as pd
 
-from . import vocabulary as v
+from pmf_utils.judge import vocabulary as v
 
 LIMIT = 2.66
 """Process limits sit this many mean moving ranges from the mean (3 sigma)."""

@@ -2,7 +2,7 @@
 
 Every function here is pure (data frames and numbers in, words out; no files, no network), so
 the command line, the notebooks and the tests all reach the same verdicts. The words returned
-are the vocabulary of ``pmf_utils.vocabulary`` and are documented in the README.
+are the vocabulary of ``pmf_utils.judge.vocabulary`` and are documented in the README.
 
 Decisions a reader of the report should be able to check:
 
@@ -14,7 +14,7 @@ Decisions a reader of the report should be able to check:
   the KPI's cadence and publication lag say should be out by the end of the quarter. A KPI with
   no figure at all is "no data", not stale.
 * **Target in force**: a figure is judged against the target in force for its own period, not
-  the report quarter's (``pmf_utils.targets``: years, profiles and year-to-date KPIs).
+  the report quarter's (``pmf_utils.judge.targets``: years, profiles and year-to-date KPIs).
 * **Status**: higher is better: at or above target is on target; at or above target minus
   tolerance (a value exactly there included) is within tolerance; below that off target. Lower
   is better mirrors it. No target, or a KPI with no polarity, is monitor only: a context measure
@@ -40,8 +40,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import vocabulary as v
-from .periods import Cadence, available_as_at, format_period
+from pmf_utils.data.periods import Cadence, available_as_at, format_period
+from pmf_utils.judge import vocabulary as v
 
 RELATIVE_BAND = 0.02
 """Where a KPI sets no change threshold, changes within 2% of the earlier figure are noise."""

@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import spc_methods
-from .periods import parse_period
-from .problems import DataError
-from .project import ProjectError, find_project
-from .schema import SPECS
-from .validation import Table, parse_number, read_all
+from pmf_utils.data.periods import parse_period
+from pmf_utils.data.problems import DataError
+from pmf_utils.data.schema import SPECS
+from pmf_utils.data.tables import Table, parse_number
+from pmf_utils.data.validation import read_all
+from pmf_utils.judge import spc_methods
+from pmf_utils.project import ProjectError, find_project
 
 DATA_ENV = "PMF_DATA"
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .periods import PeriodError, parse_quarter, quarter_slug
-from .problems import Problem, read_text
+from pmf_utils.data.periods import PeriodError, parse_quarter, quarter_slug
+from pmf_utils.data.problems import Problem, read_text
 
 FOLDER = "narrative"
 _NAME = re.compile(r"^(?:overview|priority-(?P<priority>.+)|kpi-(?P<kpi>.+))\.md$")

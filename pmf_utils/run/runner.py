@@ -7,7 +7,7 @@ fresh Python interpreter, a fresh Jupyter kernel and fresh imports of pandas, ma
 papermill still parameterises and executes each notebook, through the ``pmf-warm`` engine,
 which hands nbclient the worker's running kernel instead of starting a new one. Between
 notebooks the kernel's namespace is reset, so notebooks cannot see each other's variables,
-while imported modules (and ``pmf_utils.dataset.load``'s cache) stay warm.
+while imported modules (and ``pmf_utils.data.dataset.load``'s cache) stay warm.
 
 After execution each notebook is shaped for publishing as ``docs/architecture.md`` sets out:
 commentary outputs become markdown cells, ``kpis-<priority>.ipynb`` is split into one
@@ -31,6 +31,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
+from importlib.resources import files
 from itertools import takewhile
 from multiprocessing import get_context
 from pathlib import Path
@@ -48,10 +49,10 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 from papermill.log import logger
 
-from .dataset import Dataset, find_data_dir, load
-from .periods import quarter_label, quarter_slug
-from .project import Project, find_project, resource
-from .runlock import Busy, project_lock
+from pmf_utils.data.dataset import Dataset, find_data_dir, load
+from pmf_utils.data.periods import quarter_label, quarter_slug
+from pmf_utils.project import Project, find_project, resource
+from pmf_utils.run.runlock import Busy, project_lock
 
 TEMPLATES_DIR = resource("notebooks")
 """The package's template notebooks; a project's own ``notebooks/`` replaces them."""
@@ -556,7 +557,7 @@ def code_version() -> str:
         base = version("pmf-utils")
     except PackageNotFoundError:
         base = "unknown"
-    checkout = Path(__file__).resolve().parent.parent
+    checkout = Path(str(files("pmf_utils"))).resolve().parent
     if not ((checkout / "pyproject.toml").is_file() and (checkout / ".git").exists()):
         return base
     try:
@@ -623,7 +624,7 @@ def run_quarter(
 def publish(data: Dataset, quarter: pd.Period, project: Project, args: argparse.Namespace) -> int:
     """Hand the executed quarter to the publisher (the one place the run calls it); returns
     the publisher's exit status, after it has said what it built or what went wrong."""
-    from .publish import publish_and_report
+    from pmf_utils.publish.quarter import publish_and_report
 
     engine = args.engine or project.settings["engine"]
     return publish_and_report(data, quarter, project=project, engine=engine, force=args.force)
@@ -631,7 +632,7 @@ def publish(data: Dataset, quarter: pd.Period, project: Project, args: argparse.
 
 def run_command(args: argparse.Namespace) -> int:
     """``pmf run``: validate (exit 2, nothing written), execute (exit 1 on any failure), publish."""
-    from .cli import INPUT_ERROR, validate_command
+    from pmf_utils.cli import INPUT_ERROR, validate_command
 
     status = validate_command(args)
     if status:
@@ -649,7 +650,7 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, project: Project) -> int:
-    from .cli import INPUT_ERROR
+    from pmf_utils.cli import INPUT_ERROR
 
     data = load(find_data_dir(args.data, args.project))
     quarter = args.quarter or data.latest_quarter()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .schema import SPECS
+from pmf_utils.data.schema import SPECS
 
 
 @dataclass(frozen=True, order=True)

@@ -22,8 +22,8 @@ import nbformat
 import typst
 import yaml
 
-from . import markdown as md
-from .site import (
+from pmf_utils.pages import markdown as md
+from pmf_utils.publish.site import (
     TEMPLATES,
     Conversion,
     Document,

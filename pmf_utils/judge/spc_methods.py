@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 
-from . import spc
+from pmf_utils.judge import spc
 
 METHODS: dict[str, spc.Options] = {
     "pmf": spc.Options(),

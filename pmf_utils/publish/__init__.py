@@ -1,0 +1,2 @@
+"""Publishing executed notebooks as the website and the PDF booklets, with Quarto or the
+built-in engine."""

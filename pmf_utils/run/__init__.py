@@ -1,0 +1,2 @@
+"""Executing the quarter's notebooks with papermill on warm kernels, one run at a time per
+project."""
