@@ -278,7 +278,8 @@ def test_pmf_status_csv_json_and_table(data_dir, capsys) -> None:
 # --- the shipped illustrative data ------------------------------------------------------------
 
 
-# The deliberate cases listed in the docstring of scripts/make_illustrative_data.py.
+# Some of the deliberate cases of scripts/illustrative/deliberate.csv, as `pmf status` shows
+# them (tests/test_illustrative_data.py checks the whole file against `assess`).
 WORSE_ON_BOTH = "CFB03 CFB04 LAH05 HFA03 HFA04 QEA01 QEA03 SEW03 EES01 EES05"
 WORSE_ON_ONE = "HFA02 SBG03 CGF03 CCH02 VT03"
 SHIPPED_EXCEPTIONS = {

@@ -4,34 +4,32 @@ Why: ``data/kpis.csv`` was typed from the "Council Plan reporting measures" tabl
 document (Walsall Council's Performance Management Framework). That table came through PDF text
 extraction, so ``fixtures/seed_table.txt`` keeps it verbatim, a careful parser reads it, and a
 small documented map fixes the OCR slips. A KPI can then never be lost, duplicated or filed
-under the wrong priority without a test failing. The last tests make sure the committed CSV
-files are exactly what ``scripts/make_illustrative_data.py`` writes, so they cannot drift apart,
-and that the script never overwrites an analyst's commentary.
+under the wrong priority without a test failing. The last tests make sure the committed figures
+(observations.csv, comparators.csv) are exactly what ``scripts/make_illustrative_data.py`` makes
+from the dictionary and ``scripts/illustrative/recipe.yaml``, so they cannot drift apart; that
+the script writes nothing else (the plan, dictionary, targets and commentary are hand-kept); and
+that a bad recipe is refused with every problem named.
 """
 
 from __future__ import annotations
 
 import csv
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "seed_table.txt"
 DATA = ROOT / "data"
 SCRIPT = ROOT / "scripts" / "make_illustrative_data.py"
-CSV_FILES = (
-    "plan.csv",
-    "ambitions.csv",
-    "priorities.csv",
-    "kpis.csv",
-    "targets.csv",
-    "observations.csv",
-    "comparators.csv",
-)
+RECIPE = ROOT / "scripts" / "illustrative" / "recipe.yaml"
+WRITTEN = ("observations.csv", "comparators.csv")
+"""The files the script writes; every other file in ``data/`` is hand-kept."""
 
 OCR_FIXES = {
     "cbese": "obese",
@@ -214,15 +212,21 @@ def test_kpis_csv_holds_exactly_the_seed_kpis(seed_rows: list[Row], data_rows: l
     assert expected - set(found) == set(), "in the seed table but not in kpis.csv"
 
 
-def run_script(out: Path) -> None:
-    subprocess.run([sys.executable, str(SCRIPT), "--out", str(out)], check=True, cwd=ROOT)
+def run_script(*args: str | Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_script_is_deterministic_and_matches_committed_data(tmp_path: Path) -> None:
     first, second = tmp_path / "first", tmp_path / "second"
-    run_script(first)
-    run_script(second)
-    for name in CSV_FILES:
+    for out in (first, second):
+        assert run_script("--out", out).returncode == 0
+    assert sorted(p.name for p in first.iterdir()) == sorted(WRITTEN)
+    for name in WRITTEN:
         written = (first / name).read_bytes()
         assert written == (second / name).read_bytes(), f"{name} differs between runs"
         assert written == (DATA / name).read_bytes(), (
@@ -231,10 +235,51 @@ def test_script_is_deterministic_and_matches_committed_data(tmp_path: Path) -> N
         )
 
 
-def test_script_never_overwrites_commentary(tmp_path: Path) -> None:
-    mine = tmp_path / "narrative" / "2025-26-q2" / "overview.md"
-    mine.parent.mkdir(parents=True)
+def test_script_writes_only_the_figures_and_validates_them(tmp_path: Path) -> None:
+    data = Path(shutil.copytree(DATA, tmp_path / "data"))
+    (data / "observations.csv").unlink()
+    mine = data / "narrative" / "2025-26-q2" / "overview.md"
     mine.write_text("An analyst's words.\n", encoding="utf-8")
-    run_script(tmp_path)
-    assert mine.read_text(encoding="utf-8") == "An analyst's words.\n"
-    assert (tmp_path / "narrative" / "2025-26-q2" / "kpi-HFA04.md").exists()
+    kept = {p: p.read_bytes() for p in data.rglob("*") if p.is_file()}
+    result = run_script("--data", data)
+    assert result.returncode == 0, result.stderr
+    assert {p: p.read_bytes() for p in kept} == kept
+    assert {p for p in data.rglob("*") if p.is_file()} - set(kept) == {data / "observations.csv"}
+    assert (data / "observations.csv").read_bytes() == (DATA / "observations.csv").read_bytes()
+
+
+def test_a_bad_recipe_is_refused_with_every_problem(tmp_path: Path) -> None:
+    recipe = yaml.safe_load(RECIPE.read_text(encoding="utf-8"))
+    del recipe["kpis"]["CFB02"]
+    recipe["kpis"]["XYZ99"] = {}
+    recipe["kpis"]["CFB03"]["overrides"]["2025/26 Q9"] = 1.0
+    recipe["kpis"]["HFA04"]["colour"] = "red"
+    recipe["kpis"]["SSP02"]["series"]["shape"] = "wiggle"
+    bad = tmp_path / "recipe.yaml"
+    bad.write_text(yaml.safe_dump(recipe), encoding="utf-8")
+    result = run_script("--recipe", bad, "--out", tmp_path / "out")
+    assert result.returncode == 2
+    assert not (tmp_path / "out").exists()
+    for expected in (
+        "XYZ99: not in kpis.csv",
+        "CFB02: no entry",
+        "CFB03: ",
+        "2025/26 Q9",
+        "HFA04: unknown keys ['colour']",
+        "SSP02: shape 'wiggle'",
+    ):
+        assert expected in result.stderr
+    assert str(bad) in result.stderr
+
+
+def test_a_bad_dictionary_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    data = Path(shutil.copytree(DATA, tmp_path / "data"))
+    kpis = data / "kpis.csv"
+    kpis.write_text(
+        kpis.read_text(encoding="utf-8").replace(",percentage,", ",percent,", 1), "utf-8"
+    )
+    (data / "observations.csv").unlink()
+    result = run_script("--data", data)
+    assert result.returncode == 2
+    assert f"{kpis}:2: unit: " in result.stderr
+    assert not (data / "observations.csv").exists()
