@@ -41,7 +41,7 @@ import nbformat
 import pandas as pd
 import yaml
 
-from . import booklet, site
+from . import booklet, quarto_pages, site
 from .dataset import Dataset, find_data_dir, load
 from .periods import describe_period, quarter_label, quarter_slug
 from .site import RenderError, escape_markdown, heading_levels, markdown_slots
@@ -52,6 +52,7 @@ SITE_DIR = PROJECT_DIR / "_site"
 ENGINES = ("auto", "quarto", "builtin")
 _ENGINE_NAMES = {"quarto": "Quarto", "builtin": "built-in"}
 MANIFEST = "pmf-quarter.json"
+FRONT = "pmf-front.json"
 SUPERSEDED = ".superseded-"
 _FIGURE = re.compile(
     r"^(?P<image>!\[(?P<caption>[^\]\n]*)\]"  # ![caption]
@@ -282,7 +283,7 @@ def _build_quarter(
     report: Report, project: Path, stamp: Mapping[str, Any], engine: str
 ) -> tuple[Path, dict[str, Any]]:
     """Write and render the quarter's project; return its output folder and manifest."""
-    shutil.copytree(PROJECT_DIR / "_extensions", project / "_extensions")
+    _copy_extensions(project)
     figures = report.folder / "figures"
     if figures.is_dir():
         shutil.copytree(figures, project / "figures")
@@ -290,10 +291,17 @@ def _build_quarter(
     sources = [f"{p.source.stem}.ipynb" for p in report.pages]
     navbar = _navbar([p.entry() for p in report.pages], "", "downloads.html", "../archive.html")
     footer = f"{_footer(stamp)}\n\n[Accessibility statement](../accessibility.html)"
-    _write_config(project, stamp, ["index.qmd", *sources, "downloads.qmd"], navbar, footer)
+    pages = ["index.qmd", *sources, "downloads.qmd"]
+    _write_config(project, stamp, pages, navbar, footer)
     booklets = _write_booklets(report, project, stamp, {p: c for p, (c, _) in prepared.items()})
     out = project / "_site"
+    # The booklets are in `project.render` while they render, or Quarto treats them as outside
+    # the project and looks for `_extensions/pmf` beside them (quarto-dev/quarto-cli#13436);
+    # then out again, so that the site render makes web pages only.
+    in_project = [path.relative_to(project).as_posix() for path, _ in booklets]
+    _write_config(project, stamp, [*pages, *in_project], navbar, footer)
     _render_booklets(project, booklets, engine)
+    _write_config(project, stamp, pages, navbar, footer)
     manifest = {
         **stamp,
         "slug": report.slug,
@@ -483,7 +491,7 @@ def _build_front(
     """Write and render the front pages' project; return its output folder."""
     latest = next(q for q in quarters if not q["superseded"])
     prefix = f"{latest['folder']}/"
-    shutil.copytree(PROJECT_DIR / "_extensions", project / "_extensions")
+    _copy_extensions(project)
     navbar = _navbar(latest["pages"], prefix, "downloads.html", "archive.html")
     footer = f"{_footer(stamp)}\n\n[Accessibility statement](accessibility.html)"
     names = ["index.qmd", "archive.qmd", "downloads.qmd", "accessibility.qmd"]
@@ -510,11 +518,21 @@ def _commit(
     front_out: Path,
     replaced: Path,
 ) -> None:
-    """Move the finished build into the site: a handful of renames on one file system."""
+    """Move the finished build into the site: a handful of renames on one file system.
+
+    The front pages are what this build made: files the previous build listed and this one
+    did not make (another engine's search page or assets) are moved out with the rest."""
     replaced.mkdir()
+    record = site_dir / FRONT
+    earlier = set(json.loads(record.read_text("utf-8"))) if record.is_file() else set()
+    made = sorted(entry.name for entry in front_out.iterdir())
+    (front_out / FRONT).write_text(json.dumps([*made, FRONT], indent=1), "utf-8")
     if superseded is not None:
         published.rename(superseded)
     quarter_out.rename(published)
+    for name in sorted(earlier - set(made)):
+        if (site_dir / name).exists():
+            (site_dir / name).rename(replaced / name)
     for entry in sorted(front_out.iterdir()):
         target = site_dir / entry.name
         if target.exists():
@@ -583,6 +601,13 @@ def _write_config(
     (project / "_quarto.yml").write_text(text, "utf-8")
 
 
+def _copy_extensions(project: Path) -> None:
+    """The project's Quarto extensions, with the site's stylesheet beside the HTML format's
+    theme: one page design for both engines (the built-in engine links the same file)."""
+    shutil.copytree(PROJECT_DIR / "_extensions", project / "_extensions")
+    shutil.copy(site.STATIC / "site.css", project / "_extensions" / "pmf" / "site.css")
+
+
 @cache
 def _base_config() -> dict[str, Any]:
     return site.load_yaml((PROJECT_DIR / "_quarto.yml").read_text("utf-8"))
@@ -598,7 +623,9 @@ def _render_booklets(project: Path, booklets: Sequence[tuple[Path, str]], engine
 
 def _render_site(project: Path, engine: str) -> None:
     if engine == "quarto":
-        _quarto(project, "--no-clean")
+        # Web pages only: every format in the project would give each page a PDF as well.
+        _quarto(project, "--to", "pmf-html", "--no-clean")
+        quarto_pages.finish_site(project / "_site")
     else:
         site.render_website(project)
 
