@@ -2,6 +2,8 @@
 # Both create the virtual environment on first use (Python 3.11+, package registries only).
 
 PYTHON ?= python3
+QUARTO_KIT ?= ../shared/quarto
+export QUARTO_KIT
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
@@ -19,10 +21,12 @@ $(STAMP): pyproject.toml
 report: $(STAMP)
 	$(BIN)/pmf run $(if $(FORCE),--force)
 
-## Run the whole test suite: unit tests, notebooks (nbval), end-to-end run, browser checks.
+## Run the whole test suite: unit tests, notebooks (nbval), end-to-end run, browser checks,
+## publishing with both engines. Quarto is the one on the PATH, else it is built from the
+## Quarto kit beside the repository (../shared/quarto; `make test QUARTO_KIT=` to go without).
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	scripts/with-quarto $(BIN)/pytest
 
 ## The unit tests only (no kernels, publishing or browser), in well under a minute: for the
 ## edit-test loop. `make test` runs everything and is what CI runs.
@@ -30,9 +34,9 @@ test-fast: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/pytest -m "not slow" tests
 
-## Time a quarter's execution against the naive papermill loop.
+## Time a quarter's execution against the naive papermill loop, and publishing with each engine.
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_run.py
+	scripts/with-quarto $(BIN)/python benchmarks/bench_run.py
 
 clean:
 	rm -rf $(VENV) reports _site .pytest_cache

@@ -1,20 +1,24 @@
-"""Time a quarter's execution: ``pmf run``'s warm kernels against the naive papermill loop.
+"""Time a quarter: ``pmf run``'s warm kernels against the naive papermill loop, then publishing.
 
 The naive loop is what anyone would write first: the ``papermill`` command once per notebook,
 one after the other, each paying a new interpreter, a new kernel and fresh imports. The project
 runs the same templates with the same parameters for the same quarter through
 ``pmf_utils.run.runner.run_quarter`` (a pool of warm kernels, one per core by default). Both run
-here, on the same machine, into separate temporary folders, and nothing is published. The goal
-on a 2-core machine is a ratio of at least 2.5.
+here, on the same machine, into separate temporary folders. The goal on a 2-core machine is a
+ratio of at least 2.5. The project's executed notebooks are then published with each engine
+(``pmf_utils.publish.quarter``) into a temporary site, so the engines' publishing times are
+measured in the same run on the same notebooks; Quarto only when ``quarto`` is on PATH
+(``make bench`` puts the kit's there, as ``make test`` does).
 
     python benchmarks/bench_run.py [--quarter Q] [--repeat N] [--jobs N] [--data DIR]
-                                   [--templates DIR]
+                                   [--templates DIR] [--engines builtin quarto]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,6 +30,7 @@ from statistics import median
 from pmf_utils.cli import quarter_arg
 from pmf_utils.data.dataset import DataError, Dataset, find_data_dir, load
 from pmf_utils.data.periods import quarter_label
+from pmf_utils.publish.quarter import publish_quarter
 from pmf_utils.run.jobs import Job, plan_jobs
 from pmf_utils.run.runner import TEMPLATES_DIR, run_quarter
 
@@ -61,6 +66,20 @@ def project_run(
     return time.perf_counter() - started, len(result.failures)
 
 
+def publishing(
+    data: Dataset, quarter, reports: Path, folder: Path, engines: Sequence[str]
+) -> dict[str, float]:
+    """Seconds each engine takes to publish the executed quarter into a new site."""
+    times = {}
+    for engine in engines:
+        started = time.perf_counter()
+        publish_quarter(
+            data, quarter, reports_dir=reports, site_dir=folder / engine / "_site", engine=engine
+        )
+        times[engine] = time.perf_counter() - started
+    return times
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quarter", type=quarter_arg, help="e.g. 2025/26 Q2 (default: latest)")
@@ -68,7 +87,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=None, help="warm kernels (default: cores)")
     parser.add_argument("--data", metavar="DIR", help="the data folder (default as for pmf)")
     parser.add_argument("--templates", metavar="DIR", type=Path, default=TEMPLATES_DIR)
+    parser.add_argument(
+        "--engines",
+        nargs="*",
+        choices=("builtin", "quarto"),
+        default=["builtin", "quarto"],
+        help="publishing engines to time (default: both; none: execution only)",
+    )
     args = parser.parse_args(argv)
+    engines = [e for e in args.engines if e != "quarto" or shutil.which("quarto")]
+    if len(engines) < len(args.engines):
+        print("quarto is not on PATH: the Quarto engine's publishing is not timed")
     try:
         data = load(find_data_dir(args.data))
     except DataError as error:
@@ -81,11 +110,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{data.data_dir} ({data.fingerprint}), {os.cpu_count()} cores"
     )
     naive_times, project_times, failures = [], [], 0
+    publish_times: dict[str, list[float]] = {engine: [] for engine in engines}
     for round_ in range(1, args.repeat + 1):
         with tempfile.TemporaryDirectory(prefix="pmf-bench-") as tmp:
             naive, naive_failed = naive_loop(jobs, args.templates, Path(tmp) / "naive")
             ours, our_failed = project_run(
                 data, quarter, args.templates, Path(tmp) / "project", args.jobs
+            )
+            published = (
+                {}
+                if our_failed
+                else publishing(data, quarter, Path(tmp) / "project", Path(tmp) / "sites", engines)
             )
         naive_times.append(naive)
         project_times.append(ours)
@@ -94,11 +129,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"round {round_}: naive papermill loop {naive:.1f}s ({naive_failed} failed), "
             f"pmf run {ours:.1f}s ({our_failed} failed), {naive / ours:.2f} times faster"
         )
+        for engine, seconds in published.items():
+            publish_times[engine].append(seconds)
+            print(f"round {round_}: publishing with the {engine} engine {seconds:.1f}s")
     naive, ours = median(naive_times), median(project_times)
     print(
         f"median of {args.repeat}: naive papermill loop {naive:.1f}s, pmf run {ours:.1f}s, "
         f"ratio {naive / ours:.2f} ({len(jobs)} notebooks)"
     )
+    for engine, times in publish_times.items():
+        if times:
+            print(f"median of {len(times)}: publishing, {engine} engine, {median(times):.1f}s")
     if failures:
         print(f"{failures} notebook run(s) failed: the times are not comparable.", file=sys.stderr)
         return 1

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pytest
@@ -18,6 +19,9 @@ from tests.browser import chromium
 # two-core machine. Speed is measured in benchmarks/, never asserted here.
 settings.register_profile("pmf", deadline=None)
 settings.load_profile("pmf")
+
+if TYPE_CHECKING:
+    from tests.test_publish import Published
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED_DATA = REPO / "data"
@@ -114,3 +118,47 @@ def judged_alone(
         pd.Series(kpi | kpi_fields), observations, targets, no_comparators, quarter
     )
     return pd.Series(row)
+
+
+ENGINES = ("builtin", "quarto")
+QUARTO_MISSING = (
+    "quarto is not on PATH, so the Quarto engine cannot run here: `make test` builds it from "
+    "the Quarto kit when ../shared/quarto is beside the repository (scripts/with-quarto)"
+)
+
+
+def require_engine(engine: str) -> None:
+    """Skip, saying why, a check of an engine this machine cannot run."""
+    if engine == "quarto" and shutil.which("quarto") is None:
+        pytest.skip(QUARTO_MISSING)
+
+
+@pytest.fixture(scope="session")
+def published_sites(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[str, str], Published]:
+    """``get(case, engine)``: a report case's two quarters published, each made once for the
+    whole session and shared by the publishing, comparison and accessibility tests (Quarto
+    takes minutes over the shipped quarter). For the shipped case the earlier quarter is
+    published with the built-in engine (it is only there to be left alone and listed) and
+    the later one, which every check reads, with ``engine``."""
+    from tests.test_publish import CASES, publish_case
+
+    made: dict[tuple[str, str], Published] = {}
+
+    def get(case: str, engine: str) -> Published:
+        require_engine(engine)
+        if (case, engine) not in made:
+            folder = tmp_path_factory.mktemp(f"{case}-{engine}")
+            reports = (
+                request.getfixturevalue("shipped_reports")
+                if case == "shipped"
+                else folder / "reports"
+            )
+            earlier = "builtin" if case == "shipped" else engine
+            made[case, engine] = publish_case(
+                case, CASES[case](reports), folder / "_site", engine, earlier
+            )
+        return made[case, engine]
+
+    return get

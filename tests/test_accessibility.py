@@ -1,7 +1,8 @@
 """Accessibility checked in a real browser: axe-core on every page, reflow, focus, tables, PDFs.
 
 Contrast, focus indicators, reflow and computed alignment depend on layout that only a browser
-knows, so the shipped data's 2025/26 Q2 is published with the built-in engine, served over HTTP
+knows, so the shipped data's 2025/26 Q2 is published with each engine (the session's
+``published_sites``; Quarto's checks skip, saying why, without ``quarto``), served over HTTP
 on 127.0.0.1 and opened in Debian's Chromium, driven by Playwright. Every page of the quarter and
 every front page is visited once (``audits``); the tests below each judge one aspect of what that
 visit recorded. The structural checks on the HTML text (one ``h1``, headings in order, language,
@@ -26,11 +27,12 @@ from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import Browser, BrowserContext, Page
 from pypdf import PdfReader
 
-from pmf_utils.data.dataset import Dataset, load
+from pmf_utils.data.dataset import Dataset
 from pmf_utils.data.periods import parse_quarter, quarter_slug
 from pmf_utils.publish import quarter as publish
 from tests.browser import serve
-from tests.conftest import REPO, SHIPPED_DATA
+from tests.conftest import ENGINES, REPO
+from tests.test_publish import PublishedSites
 
 QUARTER = parse_quarter("2025/26 Q2")
 SLUG = quarter_slug(QUARTER)
@@ -66,7 +68,8 @@ pytestmark = pytest.mark.slow
 AUDIT_SCRIPT = """
 window.pmfAudit = async ({ options, timeout }) => {
   const figures = [...document.querySelectorAll("main figure")].map((figure) => {
-    const next = figure.nextElementSibling;
+    // (Quarto puts each figure in a div of its own.)
+    const next = (figure.closest(".quarto-figure") || figure).nextElementSibling;
     const details = next && next.tagName === "DETAILS" ? next : null;
     return {
       alt: figure.querySelector("img")?.alt || "",
@@ -229,21 +232,23 @@ def _audit(tab: Page, base: str, path: str) -> Audit:
 
 @dataclass(frozen=True)
 class Site:
-    """The shipped data's 2025/26 Q2 as published with the built-in engine."""
+    """The shipped data's 2025/26 Q2 as published with one engine."""
 
+    engine: str
     data: Dataset
     root: Path
     publication: publish.Publication
 
+    def artifact(self, name: str) -> Path:
+        """Where a kept file goes: the built-in engine's under its own name, Quarto's marked."""
+        return ARTIFACTS / (name if self.engine == "builtin" else f"{self.engine}-{name}")
 
-@pytest.fixture(scope="session")
-def site(shipped_reports: Path, tmp_path_factory: pytest.TempPathFactory) -> Site:
-    data = load(SHIPPED_DATA)
-    root = tmp_path_factory.mktemp("accessible") / "_site"
-    publication = publish.publish_quarter(
-        data, QUARTER, reports_dir=shipped_reports, site_dir=root, engine="builtin"
-    )
-    return Site(data, root, publication)
+
+@pytest.fixture(scope="session", params=ENGINES)
+def site(request: pytest.FixtureRequest, published_sites: PublishedSites) -> Site:
+    published = published_sites("shipped", request.param)
+    assert published.case.later == QUARTER
+    return Site(request.param, published.case.data, published.site, published.publication)
 
 
 @pytest.fixture(scope="module")
@@ -266,7 +271,10 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
 def site_pages(root: Path) -> list[str]:
     """Every page of the quarter, every front page, and a search with results."""
     quarter = sorted(p.relative_to(root).as_posix() for p in (root / SLUG).glob("*.html"))
-    return [*quarter, f"{SLUG}/{SEARCHED}", *(f"{name}.html" for name in FRONT_PAGES), SEARCHED]
+    front = [f"{name}.html" for name in FRONT_PAGES if (root / f"{name}.html").is_file()]
+    if not (root / "search.html").is_file():  # Quarto: search is in the navigation bar
+        return [*quarter, *front]
+    return [*quarter, f"{SLUG}/{SEARCHED}", *front, SEARCHED]
 
 
 @pytest.fixture(scope="module")
@@ -275,7 +283,7 @@ def audits(site: Site, context: BrowserContext, base_url: str) -> list[Audit]:
     audits = audit_pages(context, base_url, site_pages(site.root))
     ARTIFACTS.mkdir(exist_ok=True)
     version = audits[0].axe_version
-    (ARTIFACTS / "axe-report.txt").write_text(
+    site.artifact("axe-report.txt").write_text(
         f"axe-core {version}, tags {', '.join(AXE_TAGS)}: {len(audits)} pages, {SLUG}'s "
         "and the front pages\n\n"
         f"Failing (WCAG A/AA, or serious/critical):\n{report(audits) or '  none'}\n\n"
@@ -307,9 +315,9 @@ def test_the_check_bites_on_an_inaccessible_page(
     # The page's Content-Security-Policy would (rightly) ignore the inline style: drop it.
     real = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n?', "", real)
     spoiled = real.replace(
-        '<div class="page-body">',
-        '<div class="page-body"><img src="figures/none.png">'
-        '<p style="color: #c8c8c8">Pale grey words on white.</p>',
+        "</main>",
+        '<img src="figures/none.png"><p style="color: #c8c8c8">Pale grey words on white.</p>'
+        "</main>",
         1,
     )
     assert spoiled != real
@@ -352,7 +360,7 @@ def test_phone_width_screenshots(site: Site, context: BrowserContext, base_url: 
         tab.set_viewport_size({"width": 360, "height": 780})
         for path in _sample_pages(site).values():
             tab.goto(base_url + path)
-            shot = ARTIFACTS / f"360px-{Path(path).stem}.png"
+            shot = site.artifact(f"360px-{Path(path).stem}.png")
             tab.screenshot(path=str(shot), full_page=True)
             assert shot.stat().st_size > 10_000
             width = tab.evaluate("() => document.documentElement.scrollWidth")
@@ -384,7 +392,8 @@ def test_keyboard_focus_is_always_visible(
         tab.goto(base_url + _sample_pages(site)["kpi"])
         tab.keyboard.press("Tab")
         tab.keyboard.press("Enter")
-        assert tab.evaluate("() => document.activeElement.id") == "main"
+        main = tab.evaluate("() => document.querySelector('main').id")
+        assert main and tab.evaluate("() => document.activeElement.id") == main
     finally:
         tab.close()
 

@@ -42,3 +42,27 @@ def test_python_versions_agree() -> None:
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     env = yaml.safe_load((REPO / "environment.yml").read_text(encoding="utf-8"))
     assert f"python{project['requires-python']}" in env["dependencies"]
+
+
+def _minimum(bound: str) -> tuple[int, ...]:
+    """``>=1.10.0`` as (1, 10, 0): the one kind of bound the three files are allowed to use."""
+    match = re.fullmatch(r">=\s*(\d+(?:\.\d+)*)", bound.strip())
+    assert match, f"expected a '>=' lower bound, found {bound!r}"
+    numbers = tuple(int(n) for n in match[1].split("."))
+    return numbers + (0,) * (3 - len(numbers))
+
+
+def test_quarto_minimum_agrees() -> None:
+    """The extension refuses Quarto older than it needs; pip and conda must not install one."""
+    extension = yaml.safe_load(
+        (REPO / "_extensions" / "pmf" / "_extension.yml").read_text(encoding="utf-8")
+    )
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    (pip,) = project["optional-dependencies"]["quarto"]
+    (conda,) = [d for d in _conda_requirements() if re.match(r"quarto\b", d)]
+    bounds = {
+        "_extension.yml": _minimum(extension["quarto-required"]),
+        "pyproject.toml": _minimum(pip.removeprefix("quarto-cli")),
+        "environment.yml": _minimum(conda.removeprefix("quarto")),
+    }
+    assert len(set(bounds.values())) == 1, bounds

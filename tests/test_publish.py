@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import json
 import re
 import shutil
 from collections.abc import Callable, Iterator, Sequence
@@ -33,7 +34,7 @@ from pmf_utils.data.periods import parse_quarter, quarter_label, quarter_slug
 from pmf_utils.judge.assessment import assess
 from pmf_utils.publish import booklet, site
 from pmf_utils.publish import quarter as publish
-from tests.conftest import MINI, SHIPPED_DATA
+from tests.conftest import ENGINES, MINI, SHIPPED_DATA
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -44,6 +45,7 @@ EARLIER, LATER = parse_quarter("2025/26 Q1"), parse_quarter("2025/26 Q2")
 HIDDEN_CODE = "HIDDEN_CODE_MARKER"
 HIDDEN_OUTPUT = "HIDDEN_OUTPUT_MARKER"
 HTML_ONLY = "The numbers behind the chart (website only)"
+PublishedSites = Callable[[str, str], "Published"]
 
 
 @dataclass(frozen=True)
@@ -376,6 +378,7 @@ class Published:
     """A site with the earlier quarter published, then the later one."""
 
     name: str
+    engine: str
     case: ReportCase
     site: Path
     earlier_before: dict[str, str]
@@ -383,29 +386,37 @@ class Published:
     publication: publish.Publication
 
 
-@pytest.fixture(scope="module", params=sorted(CASES))
-def published(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+def publish_case(
+    name: str, case: ReportCase, site_dir: Path, engine: str, earlier_engine: str
 ) -> Published:
-    folder = tmp_path_factory.mktemp(request.param)
-    reports = (
-        request.getfixturevalue("shipped_reports")
-        if request.param == "shipped"
-        else folder / "reports"
-    )
-    case = CASES[request.param](reports)
-    site_dir = folder / "_site"
+    """Publish the case's earlier quarter, then its later one with ``engine``."""
 
-    def run(quarter: pd.Period) -> publish.Publication:
+    def run(quarter: pd.Period, engine: str) -> publish.Publication:
         return publish.publish_quarter(
-            case.data, quarter, reports_dir=case.reports_dir, site_dir=site_dir, engine="builtin"
+            case.data, quarter, reports_dir=case.reports_dir, site_dir=site_dir, engine=engine
         )
 
-    run(case.earlier)
+    run(case.earlier, earlier_engine)
     before = tree_hashes(site_dir / quarter_slug(case.earlier))
-    publication = run(case.later)
+    publication = run(case.later, engine)
     after = tree_hashes(site_dir / quarter_slug(case.earlier))
-    return Published(request.param, case, site_dir, before, after, publication)
+    return Published(name, engine, case, site_dir, before, after, publication)
+
+
+@pytest.fixture(scope="module", params=sorted(CASES))
+def published(request: pytest.FixtureRequest, published_sites: PublishedSites) -> Published:
+    """A case published with the built-in engine: for checks of the build itself."""
+    return published_sites(request.param, "builtin")
+
+
+@pytest.fixture(
+    scope="module",
+    params=[(case, engine) for engine in ENGINES for case in sorted(CASES)],
+    ids="-".join,
+)
+def output(request: pytest.FixtureRequest, published_sites: PublishedSites) -> Published:
+    """A case published with each engine: for checks of what every reader gets."""
+    return published_sites(*request.param)
 
 
 # --- checks both engines' output must pass (test_quarto_engine.py runs them too) -----------
@@ -488,6 +499,8 @@ def _pdf_problems(path: Path, kpis: pd.DataFrame, case: ReportCase) -> list[str]
             for n, page in enumerate(pages, 1)
             if "Illustrative data" not in page
         ]
+    if not re.search(r"Table\s\d+:", text):  # every booklet has captioned tables
+        problems.append(f"{path.name}: no table captions")
     root = reader.trailer["/Root"]
     if not reader.metadata.title or root.get("/Lang") != "en-GB":
         problems.append(f"{path.name}: no document title or language")
@@ -499,35 +512,42 @@ def _pdf_problems(path: Path, kpis: pd.DataFrame, case: ReportCase) -> list[str]
 # --- the tests -----------------------------------------------------------------------------
 
 
-def test_every_page_of_the_quarter_exists(published: Published) -> None:
+def test_every_page_of_the_quarter_exists(output: Published) -> None:
+    published = output
     assert not missing_pages(published.site, published.case.data, published.case.later)
 
 
-def test_every_internal_link_resolves(published: Published) -> None:
+def test_every_internal_link_resolves(output: Published) -> None:
+    published = output
     assert not broken_links(published.site)
 
 
-def test_every_image_has_a_text_alternative(published: Published) -> None:
+def test_every_image_has_a_text_alternative(output: Published) -> None:
+    published = output
     assert not images_without_alt(published.site)
     kpi = published.case.data.kpis.iloc[0]
     page = published.site / quarter_slug(published.case.later) / f"kpi-{kpi.kpi_id}.html"
     figures = re.findall(
-        r'<img[^>]*alt="([^"]*)"[^>]*>\s*<figcaption[^>]*>(.*?)</figcaption>',
+        r'<img[^>]*alt="([^"]*)"[^>]*>\s*(?:</p>\s*)?<figcaption[^>]*>(.*?)</figcaption>',
         page.read_text("utf-8"),
         re.DOTALL,
     )
     assert figures and all(alt != caption for alt, caption in figures), "alt is the caption"
 
 
-def test_pages_are_built_for_assistive_technology(published: Published) -> None:
+def test_pages_are_built_for_assistive_technology(output: Published) -> None:
+    published = output
     for path, page in html_pages(published.site):
         where = path.relative_to(published.site)
         assert page.all("html")[0].get("lang") == "en-GB", where
         assert page.headings.count(1) == 1 and page.headings[0] == 1, where
         assert all(b - a <= 1 for a, b in pairwise(page.headings)), where
-        assert page.all("a")[0] == {"class": "skip-link", "href": "#main"}, where
+        (main,) = page.all("main")
+        assert page.all("a")[0] == {"class": "skip-link", "href": f"#{main['id']}"}, where
+        # (Quarto's page title block is a <header> inside <main>: not a banner landmark.)
         landmarks = [tag for tag, _ in page.tags if tag in ("header", "main", "footer")]
-        assert landmarks == ["header", "main", "footer"], where
+        assert landmarks[0] == "header" and landmarks[-1] == "footer", where
+        assert landmarks.count("main") == 1, where
         assert any(nav.get("aria-label") == "Main" for nav in page.all("nav")), where
         for region in (d for d in page.all("div") if "table-scroll" in d.get("class", "")):
             assert region.get("role") == "region" and region.get("tabindex") == "0", where
@@ -537,11 +557,11 @@ def test_pages_are_built_for_assistive_technology(published: Published) -> None:
 
 
 @pytest.fixture
-def fixture_report(published: Published) -> Published:
+def fixture_report(output: Published) -> Published:
     """The fixture's report: for checks of what its notebooks are known to hold."""
-    if published.name != "fixture":
+    if output.name != "fixture":
         pytest.skip("checks the fixture notebooks' own content")
-    return published
+    return output
 
 
 def test_cell_options_are_honoured(fixture_report: Published) -> None:
@@ -568,12 +588,14 @@ def test_quarto_markdown_features_are_rendered(fixture_report: Published) -> Non
         "content-visible" in d.get("class", "") for d in page.all("div")
     )
     priority = _Page((quarter / f"priority-{kpi.priority_id}.html").read_text("utf-8"))
-    assert f"kpi-{kpi.kpi_id}.html" in [a.get("href") for a in priority.all("a")]
+    hrefs = [a.get("href", "").removeprefix("./") for a in priority.all("a")]  # Quarto: ./
+    assert f"kpi-{kpi.kpi_id}.html" in hrefs
     for path in published.publication.booklets:
         assert HTML_ONLY not in " ".join(pdf_text(path))
 
 
-def test_every_page_carries_the_stamp_and_the_notice(published: Published) -> None:
+def test_every_page_carries_the_stamp_and_the_notice(output: Published) -> None:
+    published = output
     data = published.case.data
     for path, page in html_pages(published.site):
         text = squash(" ".join(page.text))
@@ -581,7 +603,8 @@ def test_every_page_carries_the_stamp_and_the_notice(published: Published) -> No
         assert "Illustrative data" in text or not data.plan.illustrative, path
 
 
-def test_charts_offer_their_data_as_csv(published: Published) -> None:
+def test_charts_offer_their_data_as_csv(output: Published) -> None:
+    published = output
     quarter = published.site / quarter_slug(published.case.later)
     for path, page in html_pages(quarter):
         links = {a.get("href") for a in page.all("a")}
@@ -594,24 +617,33 @@ def test_charts_offer_their_data_as_csv(published: Published) -> None:
     assert all(f"booklets/{p.name}" in downloads for p in (quarter / "booklets").glob("*.pdf"))
 
 
-def test_site_search_indexes_every_page(published: Published) -> None:
+def test_site_search_indexes_every_page(output: Published) -> None:
+    published = output
     quarter = published.site / quarter_slug(published.case.later)
-    assert (quarter / "search.html").is_file() and (published.site / "search.html").is_file()
-    text = (quarter / site.ASSETS / "search-index.js").read_text("utf-8")
-    assert all(name in text for name in published.case.data.kpis["name"])
+    if published.engine == "quarto":  # Quarto's search is the navigation bar's, from its index
+        indexes = [quarter / "search.json", published.site / "search.json"]
+    else:
+        assert (quarter / "search.html").is_file() and (published.site / "search.html").is_file()
+        indexes = [quarter / site.ASSETS / "search-index.js"]
+    text = squash(indexes[0].read_text("utf-8"))
+    assert all(squash(name) in text for name in published.case.data.kpis["name"])
+    assert all(path.is_file() for path in indexes)
 
 
-def test_booklets_hold_each_kpi_and_the_stamp(published: Published) -> None:
+def test_booklets_hold_each_kpi_and_the_stamp(output: Published) -> None:
+    published = output
     booklets = published.publication.booklets
     assert len(booklets) == len(published.case.data.priorities) + 1
     assert not booklet_problems(booklets, published.case)
 
 
-def test_earlier_quarter_is_untouched_by_the_next(published: Published) -> None:
+def test_earlier_quarter_is_untouched_by_the_next(output: Published) -> None:
+    published = output
     assert published.earlier_before and published.earlier_before == published.earlier_after
 
 
-def test_archive_lists_every_quarter(published: Published) -> None:
+def test_archive_lists_every_quarter(output: Published) -> None:
+    published = output
     archive = (published.site / "archive.html").read_text("utf-8")
     for quarter in (published.case.earlier, published.case.later):
         assert f"{quarter_slug(quarter)}/index.html" in archive
@@ -687,6 +719,23 @@ def test_a_failed_build_leaves_the_site_unchanged(
         _republish(published, site_copy, force=True)
     assert tree_hashes(site_copy) == before
     assert not [p for p in site_copy.parent.iterdir() if "-build-" in p.name]
+
+
+def test_front_pages_of_an_earlier_build_that_this_one_did_not_make_go(
+    published: Published, site_copy: Path
+) -> None:
+    """Another engine's front pages (its search page, say) must not stay behind, linking to
+    assets that are gone; files the builds never made stay."""
+    (site_copy / "other-engine-search.html").write_text("stale", "utf-8")
+    (site_copy / "CNAME").write_text("reports.example.org", "utf-8")
+    record = json.loads((site_copy / publish.FRONT).read_text("utf-8"))
+    assert "index.html" in record and "archive.html" in record
+    record.append("other-engine-search.html")
+    (site_copy / publish.FRONT).write_text(json.dumps(record), "utf-8")
+    _republish(published, site_copy, force=True)
+    assert not (site_copy / "other-engine-search.html").exists()
+    assert (site_copy / "CNAME").read_text("utf-8") == "reports.example.org"
+    assert (site_copy / "index.html").is_file()
 
 
 def test_notebooks_from_other_data_are_refused(published: Published, tmp_path: Path) -> None:

@@ -54,12 +54,25 @@ local function shift(div)
     :extend({ pandoc.RawBlock("typst", "]") })
 end
 
+-- Quarto (1.6 to at least 1.10) drops the caption of a table that has no `tbl-` id from Typst
+-- output (quarto-dev/quarto-cli#11733), and every table here has a caption and no id. Under
+-- Quarto the table is therefore written here, as pandoc's Typst writer writes it (a figure of
+-- kind table with its caption, which the built-in engine gets from pandoc directly).
+-- Remove this once Quarto keeps such captions again.
+local function typst_table(tbl)
+  if not quarto or #tbl.caption.long == 0 then
+    return tbl
+  end
+  local typst = pandoc.write(pandoc.Pandoc({ tbl }), "typst")
+  return pandoc.RawBlock("typst", typst)
+end
+
 -- Columns as wide as their content needs (pandoc would make a long pipe table's equal).
 local function natural_widths(tbl)
   for i, spec in ipairs(tbl.colspecs) do
     tbl.colspecs[i] = { spec[1], pandoc.ColWidthDefault }
   end
-  return tbl
+  return typst_table(tbl)
 end
 
 -- In a table of KPIs (`.pmf-cards`) the KPI's name gets twice a column's fair share of the

@@ -1,5 +1,6 @@
 -- Accessible HTML pages for the Council Plan report, under Quarto and pmf's built-in engine.
 --
+-- * the divs Quarto puts around notebook cells are unwrapped (page contents, see below);
 -- * an image's `fig-alt` becomes its alt text, so a chart is described rather than captioned
 --   twice;
 -- * table cells are aligned by class (`align-right`), so no inline style is needed;
@@ -71,4 +72,27 @@ function Table(tbl)
   local region = { role = "region", tabindex = "0", ["aria-label"] = label }
   local attr = pandoc.Attr("", { "table-scroll" }, region)
   return pandoc.Div({ tbl }, attr)
+end
+
+-- Quarto wraps each notebook cell and its output in divs, and pandoc's page contents ("On this
+-- page") lists only headings outside divs; every heading of a page here is a cell's markdown
+-- output. Unwrapped, they are listed as the built-in engine lists them (which has no such divs).
+local CELL_DIVS = { "cell", "cell-output", "cell-output-display", "cell-output-markdown" }
+
+function Div(div)
+  for _, class in ipairs(CELL_DIVS) do
+    if div.classes:includes(class) then
+      return div.content
+    end
+  end
+end
+
+-- The browser tab and the search results name the page with its subtitle (the quarter), as
+-- the built-in engine's page template does; Quarto adds the site's title after it.
+function Meta(meta)
+  if meta.subtitle and not meta.pagetitle then
+    local title = pandoc.utils.stringify(meta.title or "")
+    meta.pagetitle = title .. " – " .. pandoc.utils.stringify(meta.subtitle)
+    return meta
+  end
 end

@@ -22,6 +22,7 @@ from pmf_utils.project import Project
 from pmf_utils.publish import booklet, site
 from pmf_utils.publish.executed import PARENT, Report, ReportPage
 from pmf_utils.publish.projects import (
+    copy_extensions,
     file_entry,
     footer_text,
     groups,
@@ -51,7 +52,7 @@ def build_quarter(
 ) -> tuple[Path, dict[str, Any]]:
     """Write and render the quarter's project (a build folder, set up from the council's
     project ``source``); return its output folder and manifest."""
-    shutil.copytree(source.extensions, project / "_extensions")
+    copy_extensions(source, project)
     figures = report.folder / "figures"
     if figures.is_dir():
         shutil.copytree(figures, project / "figures")
@@ -59,10 +60,17 @@ def build_quarter(
     sources = [f"{p.source.stem}.ipynb" for p in report.pages]
     navbar = navigation([p.entry() for p in report.pages], "", "downloads.html", "../archive.html")
     footer = f"{footer_text(stamp)}\n\n[Accessibility statement](../accessibility.html)"
-    write_config(source, project, stamp, ["index.qmd", *sources, "downloads.qmd"], navbar, footer)
+    pages = ["index.qmd", *sources, "downloads.qmd"]
+    write_config(source, project, stamp, pages, navbar, footer)
     booklets = _write_booklets(report, project, stamp, {p: c for p, (c, _) in prepared.items()})
     out = project / "_site"
+    # The booklets are in `project.render` while they render, or Quarto treats them as outside
+    # the project and looks for `_extensions/pmf` beside them (quarto-dev/quarto-cli#13436);
+    # then out again, so that the site render makes web pages only.
+    in_project = [path.relative_to(project).as_posix() for path, _ in booklets]
+    write_config(source, project, stamp, [*pages, *in_project], navbar, footer)
     render_booklets(project, booklets, engine)
+    write_config(source, project, stamp, pages, navbar, footer)
     manifest = {
         **stamp,
         "slug": report.slug,
@@ -255,7 +263,7 @@ def build_front(
     """Write and render the front pages' project; return its output folder."""
     latest = next(q for q in quarters if not q["superseded"])
     prefix = f"{latest['folder']}/"
-    shutil.copytree(source.extensions, project / "_extensions")
+    copy_extensions(source, project)
     navbar = navigation(latest["pages"], prefix, "downloads.html", "archive.html")
     footer = f"{footer_text(stamp)}\n\n[Accessibility statement](accessibility.html)"
     names = ["index.qmd", "archive.qmd", "downloads.qmd", "accessibility.qmd"]

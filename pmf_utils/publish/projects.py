@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
 from functools import cache
@@ -19,7 +20,7 @@ import yaml
 
 from pmf_utils.pages import markdown as md
 from pmf_utils.project import Project
-from pmf_utils.publish import booklet, site
+from pmf_utils.publish import booklet, quarto_pages, site
 from pmf_utils.publish.executed import CHILD
 from pmf_utils.publish.site import RenderError
 
@@ -102,9 +103,18 @@ def render_booklets(project: Path, booklets: Sequence[tuple[Path, str]], engine:
     booklet.render_booklets(project, [path for path, _ in booklets])
 
 
+def copy_extensions(source: Project, project: Path) -> None:
+    """The project's Quarto extensions, with the site's stylesheet beside the HTML format's
+    theme: one page design for both engines (the built-in engine links the same file)."""
+    shutil.copytree(source.extensions, project / "_extensions")
+    shutil.copy(site.STATIC / "site.css", project / "_extensions" / "pmf" / "site.css")
+
+
 def render_site(project: Path, engine: str) -> None:
     if engine == "quarto":
-        quarto(project, "--no-clean")
+        # Web pages only: every format in the project would give each page a PDF as well.
+        quarto(project, "--to", "pmf-html", "--no-clean")
+        quarto_pages.finish_site(project / "_site")
     else:
         site.render_website(project)
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -41,6 +42,8 @@ ENGINES = ("auto", "quarto", "builtin")
 
 
 ENGINE_NAMES = {"quarto": "Quarto", "builtin": "built-in"}
+FRONT = "pmf-front.json"
+"""The front pages the last build made, so the next can take away what it no longer makes."""
 
 
 class Interrupted(KeyboardInterrupt):
@@ -204,11 +207,21 @@ def _commit(
     front_out: Path,
     replaced: Path,
 ) -> None:
-    """Move the finished build into the site: a handful of renames on one file system."""
+    """Move the finished build into the site: a handful of renames on one file system.
+
+    The front pages are what this build made: files the previous build listed and this one
+    did not make (another engine's search page or assets) are moved out with the rest."""
     replaced.mkdir()
+    record = site_dir / FRONT
+    earlier = set(json.loads(record.read_text("utf-8"))) if record.is_file() else set()
+    made = sorted(entry.name for entry in front_out.iterdir())
+    (front_out / FRONT).write_text(json.dumps([*made, FRONT], indent=1), "utf-8")
     if superseded is not None:
         published.rename(superseded)
     quarter_out.rename(published)
+    for name in sorted(earlier - set(made)):
+        if (site_dir / name).exists():
+            (site_dir / name).rename(replaced / name)
     for entry in sorted(front_out.iterdir()):
         target = site_dir / entry.name
         if target.exists():

@@ -455,7 +455,8 @@ def render_website(root: Path) -> Path:
     layout = _layout(project, dict(zip(snippets, shared, strict=True)))
     layout["site_title"] = inline[str(site.get("title", ""))]
     # The format's own stylesheets (as Quarto links them), after the engine's site.css.
-    styles = project.html_format({}).paths("css")
+    # site.css is the engine's own, linked first already (Quarto needs it named here).
+    styles = [p for p in project.html_format({}).paths("css") if p.name != "site.css"]
     layout["styles"] = [path.name for path in styles]
     if layout["search"]:
         pages.append(_search_page(project, pages))
