@@ -335,4 +335,7 @@ def status_command(args: argparse.Namespace) -> int:
         print(f"\n{len(escalated)} of {len(judged)} KPIs escalated:")
         for kpi_id, reasons in zip(escalated["kpi_id"], escalated["exceptions"], strict=True):
             print(f"  {kpi_id}: {reasons}")
+        from .signoff import status_lines
+
+        print("\n" + "\n".join(status_lines(dataset, quarter)))
     return 0

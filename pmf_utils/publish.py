@@ -43,9 +43,10 @@ import nbformat
 import pandas as pd
 import yaml
 
-from . import booklet, site
+from . import booklet, signoff, site
 from . import markdown as md
 from .dataset import Dataset, find_data_dir, load
+from .marks import UNMARKED, Marks
 from .periods import describe_period, quarter_label, quarter_slug
 from .project import Project, find_project
 from .runlock import Busy, project_lock, signals_held
@@ -207,6 +208,7 @@ def publish_quarter(
     site_dir: Path | None = None,
     engine: str = "auto",
     force: bool = False,
+    marks: Marks = UNMARKED,
 ) -> Publication:
     """Publish one quarter's executed notebooks into the site, atomically.
 
@@ -228,7 +230,7 @@ def publish_quarter(
     site_dir.mkdir(parents=True, exist_ok=True)
     done: list[Publication] = []
     try:
-        _publish(report, project, site_dir, engine, force, done)
+        _publish(report, project, site_dir, engine, force, done, marks)
     except KeyboardInterrupt:
         where = (
             f"was published in full in {site_dir}"
@@ -246,6 +248,7 @@ def _publish(
     engine: str,
     force: bool,
     done: list[Publication],
+    marks: Marks,
 ) -> None:
     """Build in a temporary folder, then replace the published quarter with signals held
     back, so an interruption leaves the site as it was or fully replaced (``done`` says)."""
@@ -258,7 +261,7 @@ def _publish(
                 "--force to publish it again (the earlier version is kept beside the new one)"
             )
         now = datetime.now(UTC).replace(microsecond=0)
-        stamp = _stamp(report, now)
+        stamp = {**_stamp(report, now, marks.notices), **marks.record}
         with tempfile.TemporaryDirectory(prefix=f".{slug}-build-", dir=site_dir.parent) as tmp:
             build = Path(tmp)
             quarter_out, manifest = _build_quarter(
@@ -296,13 +299,13 @@ def _lock(site_dir: Path) -> Iterator[None]:
         yield
 
 
-def _stamp(report: Report, now: datetime) -> dict[str, Any]:
+def _stamp(report: Report, now: datetime, notices: Sequence[str] = ()) -> dict[str, Any]:
     """The production stamp and the notices every page and booklet page carries."""
     plan = report.data.plan
-    notice = ""
+    notice = " ".join(notices)
     if plan.illustrative:
-        notice = (
-            f"Illustrative data: the figures in this report were made up to show how it works. "
+        notice += (
+            f" Illustrative data: the figures in this report were made up to show how it works. "
             f"They are not {plan.council}'s real performance figures."
         )
     return {
@@ -314,7 +317,7 @@ def _stamp(report: Report, now: datetime) -> dict[str, Any]:
         "published": now.isoformat(),
         "fingerprint": report.data.fingerprint,
         "version": code_version(),
-        "notice": notice,
+        "notice": notice.strip(),
     }
 
 
@@ -740,10 +743,17 @@ def render_command(args: argparse.Namespace) -> int:
     project = find_project(args.project)
     data = load(find_data_dir(args.data, args.project))
     engine = args.engine or project.settings["engine"]
+    quarter = args.quarter or data.latest_quarter()
+    gate = signoff.gate(
+        data, quarter, required=project.settings["require_approval"], allow=args.allow_unapproved
+    )
+    if gate.refusal:
+        print(gate.refusal, file=sys.stderr)
+        return 2
     try:
         with project_lock(project.root):
             return publish_and_report(
-                data, args.quarter, project=project, engine=engine, force=args.force
+                data, quarter, project=project, engine=engine, force=args.force, marks=gate.marks
             )
     except Busy as error:
         print(error, file=sys.stderr)
@@ -757,12 +767,15 @@ def publish_and_report(
     project: Project,
     engine: str = "auto",
     force: bool = False,
+    marks: Marks = UNMARKED,
 ) -> int:
     """Publish and tell the person at the keyboard: the engine used, then the paths of the
     site and the booklets; or what went wrong. Returns the command's exit status (0 published,
     1 the build failed, 2 the input cannot be published as asked)."""
     try:
-        publication = publish_quarter(data, quarter, project=project, engine=engine, force=force)
+        publication = publish_quarter(
+            data, quarter, project=project, engine=engine, force=force, marks=marks
+        )
     except PublishError as error:
         print(error, file=sys.stderr)
         return 2

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import display
 
-from . import charts, narrative
+from . import charts, narrative, signoff
 from . import markdown as md
 from . import vocabulary as v
 from .assessment import JUDGEMENT_KINDS, Judged, exceptions, judge
@@ -151,7 +151,7 @@ class Report:
         show(md.table(pd.DataFrame(rows), caption, right=["Latest", "Target"]))
 
     def completeness(self) -> None:
-        """Which KPIs lack data or are stale, and which commentary is still awaited."""
+        """Which KPIs lack data or are stale, and each commentary's sign-off state."""
         missing = self.assessment[
             (self.assessment["status"] == v.NO_DATA) | self.assessment["stale"]
         ]
@@ -170,20 +170,7 @@ class Report:
             parts.append(md.table(pd.DataFrame(data_rows), caption))
         else:
             parts.append("Every KPI has a figure for the latest period expected.")
-        awaited = narrative.awaited(self.data, self.quarter)
-        parts += ["", "## Commentary awaited", ""]
-        if awaited.empty:
-            parts.append("All commentary for the quarter has been written.")
-        else:
-            rows = [
-                {
-                    "Commentary for": row["kind"].title() + ": " + row["name"],
-                    "File": md.Markdown(f"`{row['file']}`"),
-                }
-                for _, row in awaited.iterrows()
-            ]
-            caption = f"{len(rows)} commentaries awaited for {self.label}"
-            parts.append(md.table(pd.DataFrame(rows), caption))
+        parts += ["", "## Commentary sign-off", "", signoff.overview(self.data, self.quarter)]
         show("\n".join(parts))
 
     # ---- priority pages -----------------------------------------------------------------

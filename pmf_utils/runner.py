@@ -48,7 +48,9 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 from papermill.log import logger
 
+from . import signoff
 from .dataset import Dataset, find_data_dir, load
+from .marks import Marks
 from .periods import quarter_label, quarter_slug
 from .project import Project, find_project, resource
 from .runlock import Busy, project_lock
@@ -620,13 +622,17 @@ def run_quarter(
     return RunResult(quarter, out_dir, results, time.perf_counter() - started)
 
 
-def publish(data: Dataset, quarter: pd.Period, project: Project, args: argparse.Namespace) -> int:
+def publish(
+    data: Dataset, quarter: pd.Period, project: Project, args: argparse.Namespace, marks: Marks
+) -> int:
     """Hand the executed quarter to the publisher (the one place the run calls it); returns
     the publisher's exit status, after it has said what it built or what went wrong."""
     from .publish import publish_and_report
 
     engine = args.engine or project.settings["engine"]
-    return publish_and_report(data, quarter, project=project, engine=engine, force=args.force)
+    return publish_and_report(
+        data, quarter, project=project, engine=engine, force=args.force, marks=marks
+    )
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -653,6 +659,15 @@ def _run(args: argparse.Namespace, project: Project) -> int:
 
     data = load(find_data_dir(args.data, args.project))
     quarter = args.quarter or data.latest_quarter()
+    gate = signoff.gate(
+        data,
+        quarter,
+        required=project.settings["require_approval"] and not args.no_render,
+        allow=args.allow_unapproved,
+    )
+    if gate.refusal:
+        print(gate.refusal, file=sys.stderr)
+        return INPUT_ERROR
     try:
         result = run_quarter(
             data,
@@ -673,7 +688,7 @@ def _run(args: argparse.Namespace, project: Project) -> int:
         return 1
     if args.no_render:
         return 0
-    return publish(data, quarter, project, args)
+    return publish(data, quarter, project, args, gate.marks)
 
 
 __all__ = [
