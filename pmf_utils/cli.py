@@ -155,6 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     project_option(lab)
     lab.add_argument("--no-browser", action="store_true", help="print the address, open nothing")
+    lab.add_argument(
+        "options", nargs="*", help="JupyterLab's own options after --, e.g. -- --port 8890"
+    )
     lab.set_defaults(handler=_lazy("lab", "lab_command"))
 
     from .imports.cli import add_commands

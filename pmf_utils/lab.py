@@ -11,6 +11,7 @@ from their working directory, as every pmf command does.
 from __future__ import annotations
 
 import argparse
+import signal
 import subprocess
 import sys
 from importlib.metadata import EntryPoint, entry_points
@@ -51,4 +52,10 @@ def lab_command(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     options = ["--no-browser"] if args.no_browser else []
-    return subprocess.call(lab_argv(entry, project, *options), cwd=project.root)
+    server = subprocess.Popen(lab_argv(entry, project, *options, *args.options), cwd=project.root)
+    # Ctrl-C is JupyterLab's to answer (it asks before shutting down), not a failed pmf run.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        return server.wait()
+    finally:
+        signal.signal(signal.SIGINT, previous)
