@@ -25,6 +25,7 @@ from .periods import quarter_label
 
 ORDER = (narrative.AWAITED, DRAFT, READY, APPROVED)
 """Sign-off states, least finished first."""
+KINDS = {"overview": "Overview", "priority": "Priority", "kpi": "KPI"}
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def overview(data: Dataset, quarter: pd.Period) -> str:
     table, summary = _ordered(data, quarter)
     rows = [
         {
-            "Commentary for": f"{row.kind.title()}: {row.name}",
+            "Commentary for": f"{KINDS[row.kind]}: {row.name}",
             "State": _state(row),
             "File": md.Markdown(f"`{row.file}`"),
         }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -88,7 +89,11 @@ def test_published_without_approval_every_page_says_so(project: Path) -> None:
     assert {"file": "narrative/2025-26-q1/kpi-CH01.md", "state": "awaited"} in (
         manifest["signoff"]["not_approved"]
     )
-    assert "A steady quarter." in (quarter / "overview.html").read_text("utf-8")
+    overview = (quarter / "overview.html").read_text("utf-8")
+    assert "A steady quarter." in overview
+    # The overview lists each commentary's state, least finished first.
+    states = re.findall(r">(awaited|draft|ready|approved by [^<]+)</td>", overview)
+    assert states == ["awaited"] * 5 + ["approved by Jo Bloggs on 2026-01-15"]
     assert "status: approved" not in " ".join(site.values())
 
 
