@@ -103,12 +103,9 @@ def preview_command(args: argparse.Namespace) -> int:
     except Busy as error:
         print(error, file=sys.stderr)
         return 1
-    except PublishError as error:
-        print(error, file=sys.stderr)
-        return 2
-    except RenderError as error:
+    except (PublishError, RenderError) as error:
         print(f"{error}\nThe last preview was left as it was.", file=sys.stderr)
-        return 1
+        return 2 if isinstance(error, PublishError) else 1
     print(preview.run.summary(), flush=True)
     if preview.index is None:
         for failure in preview.run.failures:
