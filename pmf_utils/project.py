@@ -19,8 +19,16 @@ from typing import Any
 
 PROJECT_FILE = "pmf.toml"
 PROJECT_ENV = "PMF_PROJECT"
-SETTINGS = {"data": "data", "reports": "reports", "site": "_site", "engine": "auto"}
-"""What ``pmf.toml`` may set, with the defaults (folders are relative to the project)."""
+SETTINGS = {
+    "data": "data",
+    "reports": "reports",
+    "site": "_site",
+    "engine": "auto",
+    "require_approval": True,
+}
+"""What ``pmf.toml`` may set, with the defaults (folders are relative to the project).
+``require_approval``: ``pmf run`` publishes a quarter only when all its commentary is approved
+(``signoff``); the repository's illustrative example sets it false."""
 
 
 class ProjectError(ValueError):
@@ -52,6 +60,11 @@ class Project:
                 f"{path}: unknown setting(s) {', '.join(unknown)}; "
                 f"[project] takes {', '.join(SETTINGS)}"
             )
+        wrong = [k for k, v in own.items() if type(v) is not type(SETTINGS[k])]
+        if wrong:
+            kinds = {bool: "true or false", str: "quoted text"}
+            told = "; ".join(f"{k} must be {kinds[type(SETTINGS[k])]}" for k in wrong)
+            raise ProjectError(f"{path}: {told}")
         return cls(root.resolve(), {**SETTINGS, **own})
 
     def _folder(self, key: str) -> Path:

@@ -3,7 +3,9 @@
 A new project gets everything a council's insight team needs to start: ``pmf.toml``, the data
 files with their headers (or, with ``example``, the illustrative council shipped with the
 package), ``data/README.md`` documenting every column, the template notebooks, ``_quarto.yml``,
-a ``.gitignore`` for outputs and a short README saying what to edit. Files are created with
+a ``.gitignore`` for outputs and a short README saying what to edit. A new project requires
+commentary to be approved before it is published; the illustrative example (whose commentary is
+made up, some of it deliberately awaited) does not. Files are created with
 ``open(path, "x")``: an existing file is never overwritten.
 """
 
@@ -22,12 +24,16 @@ data = "data"        # plan, data dictionary, targets, figures and commentary
 reports = "reports"  # the executed notebooks of each quarter
 site = "_site"       # the published website and PDF booklets
 engine = "auto"      # auto (Quarto when installed), quarto or builtin
+# pmf run publishes a quarter only when every commentary file is approved (its front matter
+# says status: approved, approved_by and approved_on); pmf preview shows it before then.
+require_approval = {require_approval}
 """
 
 GITIGNORE = """\
 # Made by pmf: rebuilt from data/ and notebooks/ by `pmf run`.
 /reports/
 /_site/
+/_preview/
 /returns/
 /.pmf-run.lock
 /.*-build-*/
@@ -43,19 +49,21 @@ A Council Plan delivery report made with pmf. Each quarter:
    run `pmf validate` until it reports no problem.
 2. `pmf new-quarter 2025-26-q3` creates that quarter's commentary files in
    `data/narrative/2025-26-q3/`; write the commentary there, in markdown.
-3. `pmf status` shows every KPI's judgements; `pmf run` executes the notebooks into `reports/`
-   and publishes the website and PDF booklets into `_site/`.
+3. `pmf status` shows every KPI's judgements and each commentary's sign-off; `pmf preview`
+   builds the quarter into `_preview/` to check; approve each commentary (front matter
+   `status: approved`, `approved_by`, `approved_on`); then `pmf run` executes the notebooks
+   into `reports/` and publishes the website and PDF booklets into `_site/`.
 
 What to edit: `data/` (see `data/README.md` for every column), the commentary, and if you
-want to change a page, the notebooks in `notebooks/`. Never edit `reports/` or `_site/`: they
-are made again by `pmf run`.
+want to change a page, the notebooks in `notebooks/`. Never edit `reports/`, `_preview/` or
+`_site/`: they are made again by `pmf run` and `pmf preview`.
 """
 
 
 def init_project(target: Path, example: bool = False) -> tuple[list[Path], list[Path]]:
     """Create a project in ``target``; return (created, left alone) files."""
     files: dict[Path, Path | str] = {
-        target / PROJECT_FILE: PROJECT_TOML,
+        target / PROJECT_FILE: PROJECT_TOML.format(require_approval=str(not example).lower()),
         target / ".gitignore": GITIGNORE,
         target / "README.md": README.format(
             title="Council Plan delivery report" + (" (illustrative example)" if example else "")

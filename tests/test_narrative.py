@@ -118,7 +118,10 @@ def test_awaited_lists_every_missing_commentary(mini_data: Path) -> None:
     write(mini_data, "2025-26-q2", "kpi-ST01.md", "<!-- only a note -->")
 
     table = narrative.awaited(data, Q2)
-    assert list(table.columns) == ["kind", "id", "name", "priority_id", "file", "state"]
+    assert list(table.columns) == [
+        *("kind", "id", "name", "priority_id", "file", "state", "signoff"),
+        *("approved_by", "approved_on", "written_for"),
+    ]
     assert list(zip(table["kind"], table["id"], strict=True)) == [
         ("priority", "children"),
         ("priority", "streets"),
@@ -155,10 +158,13 @@ def test_carry_forward_marks_last_quarters_text_as_a_draft(mini_data: Path) -> N
     data = load(mini_data)
     ch01 = narrative.read(mini_data, Q2, "kpi", "CH01")
     assert (ch01.state, ch01.text) == ("draft", "Plans on time rose to 61%.")
+    assert (ch01.front.status, ch01.front.written_for) == ("draft", "2025/26 Q1")
     raw = ch01.path.read_text(encoding="utf-8")
-    assert raw.startswith("<!-- draft: carried forward from 2025/26 Q1; revise it for 2025/26 Q2")
+    assert raw.startswith("---\nstatus: draft\nwritten_for: 2025/26 Q1\n---\n")
+    assert "<!-- carried forward from 2025/26 Q1: revise it for 2025/26 Q2" in raw
     ch02 = ch01.path.with_name("kpi-CH02.md").read_text(encoding="utf-8")
-    assert ch02.count("draft:") == 1 and "Older words, never revised." in ch02
+    assert "draft:" not in ch02 and "Older words, never revised." in ch02
+    assert narrative.read(mini_data, Q2, "kpi", "CH02").state == "draft"
     assert narrative.read(mini_data, Q2, "overview").state == "awaited"
     assert set(narrative.awaited(data, Q2)["id"].dropna()) == {"children", "streets", "ST01"}
 

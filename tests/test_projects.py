@@ -41,6 +41,8 @@ def council(root: Path, name: str) -> Path:
     shutil.copytree(MINI, root / "data")
     plan = root / "data" / "plan.csv"
     plan.write_text(plan.read_text("utf-8").replace("Anytown Borough Council", name), "utf-8")
+    toml = root / PROJECT_FILE  # the fixture's commentary is not signed off
+    toml.write_text(toml.read_text("utf-8").replace("= true", "= false"), "utf-8")
     return root
 
 

@@ -774,6 +774,7 @@ def test_render_command_ends_with_the_paths_it_wrote(
     project = site_copy.parent
     (project / "pmf.toml").write_text(
         f'[project]\nreports = "{published.case.reports_dir}"\nsite = "{site_copy.name}"\n'
+        "require_approval = false\n"
     )
     label = quarter_label(published.case.later)
     data_dir = str(published.case.data.data_dir)

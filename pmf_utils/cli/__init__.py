@@ -83,6 +83,18 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-render", action="store_true", help="execute notebooks only")
     _publish_options(run)
 
+    preview = command(
+        "preview",
+        _lazy("preview", "preview_command"),
+        "Execute and build a quarter into _preview/ to check it; the published site is "
+        "not touched.",
+    )
+    preview.add_argument("--quarter", type=quarter_arg, help="e.g. 2025/26 Q2 (default: latest)")
+    preview.add_argument(
+        "--jobs", type=int, default=None, help="notebooks run at once (default: cores)"
+    )
+    _engine_option(preview)
+
     render = command(
         "render", _lazy("runs", "render_command"), "Publish already executed notebooks."
     )
@@ -100,6 +112,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     init.set_defaults(handler=init_command)
 
+    lab = commands.add_parser(
+        "lab",
+        help="Open JupyterLab on the project's notebooks (pip install 'pmf-utils[lab]').",
+        description="Open JupyterLab on the project's notebooks (pip install 'pmf-utils[lab]').",
+    )
+    project_option(lab)
+    lab.add_argument("--no-browser", action="store_true", help="print the address, open nothing")
+    lab.add_argument(
+        "options", nargs="*", help="JupyterLab's own options after --, e.g. -- --port 8890"
+    )
+    lab.set_defaults(handler=_lazy("lab", "lab_command"))
+
     from pmf_utils.imports.cli import add_commands
 
     add_commands(commands, data_option)
@@ -108,25 +132,38 @@ def build_parser() -> argparse.ArgumentParser:
 
 def data_option(parser: argparse.ArgumentParser) -> None:
     """Where a command reads and writes: the project, and its data folder."""
+    project_option(parser)
+    parser.add_argument(
+        "--data", metavar="DIR", help="the data folder (default: $PMF_DATA, else the project's)"
+    )
+
+
+def project_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--project",
         metavar="DIR",
         help="the project folder (default: $PMF_PROJECT, else the folder holding pmf.toml at "
         "or above the working directory)",
     )
-    parser.add_argument(
-        "--data", metavar="DIR", help="the data folder (default: $PMF_DATA, else the project's)"
-    )
 
 
-def _publish_options(parser: argparse.ArgumentParser) -> None:
+def _engine_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--engine",
         choices=("auto", "quarto", "builtin"),
         help="auto: Quarto when it is on the PATH (default: the project's pmf.toml, else auto)",
     )
+
+
+def _publish_options(parser: argparse.ArgumentParser) -> None:
+    _engine_option(parser)
     parser.add_argument(
         "--force", action="store_true", help="re-publish a quarter, keeping the earlier version"
+    )
+    parser.add_argument(
+        "--allow-unapproved",
+        action="store_true",
+        help="publish although commentary is awaited or not approved (every page says so)",
     )
 
 

@@ -49,6 +49,7 @@ def init_command(args: argparse.Namespace) -> int:
 def status_command(args: argparse.Namespace) -> int:
     """``pmf status``: print every KPI's judgements for a quarter as a table, CSV or JSON."""
     from pmf_utils.judge.assessment import assess, exceptions, status_table
+    from pmf_utils.publish.signoff import status_lines
 
     dataset = load(find_data_dir(args.data, args.project))
     quarter = args.quarter or dataset.latest_quarter()
@@ -70,6 +71,7 @@ def status_command(args: argparse.Namespace) -> int:
         print(f"\n{len(escalated)} of {len(judged)} KPIs escalated:")
         for kpi_id, reasons in zip(escalated["kpi_id"], escalated["exceptions"], strict=True):
             print(f"  {kpi_id}: {reasons}")
+        print("\n" + "\n".join(status_lines(dataset, quarter)))
     return 0
 
 

@@ -17,6 +17,8 @@ from pmf_utils.cli.commands import validate_command
 from pmf_utils.cli.exits import FAILED, INPUT_ERROR
 from pmf_utils.data.dataset import Dataset, find_data_dir, load
 from pmf_utils.project import Project, find_project
+from pmf_utils.publish import signoff
+from pmf_utils.publish.marks import UNMARKED, Marks
 from pmf_utils.publish.quarter import ENGINE_NAMES, PublishError, publish_quarter
 from pmf_utils.publish.site import RenderError
 from pmf_utils.run.jobs import Job, UnknownPriority
@@ -71,6 +73,15 @@ def run_command(args: argparse.Namespace) -> int:
 def _run_quarter(args: argparse.Namespace, project: Project) -> int:
     data = load(find_data_dir(args.data, args.project))
     quarter = args.quarter or data.latest_quarter()
+    gate = signoff.gate(
+        data,
+        quarter,
+        required=project.settings["require_approval"] and not args.no_render,
+        allow=args.allow_unapproved,
+    )
+    if gate.refusal:
+        print(gate.refusal, file=sys.stderr)
+        return INPUT_ERROR
     try:
         result = run_quarter(
             data,
@@ -92,7 +103,9 @@ def _run_quarter(args: argparse.Namespace, project: Project) -> int:
     if args.no_render:
         return 0
     engine = args.engine or project.settings["engine"]
-    return publish_and_report(data, quarter, project=project, engine=engine, force=args.force)
+    return publish_and_report(
+        data, quarter, project=project, engine=engine, force=args.force, marks=gate.marks
+    )
 
 
 def render_command(args: argparse.Namespace) -> int:
@@ -100,10 +113,17 @@ def render_command(args: argparse.Namespace) -> int:
     project = find_project(args.project)
     data = load(find_data_dir(args.data, args.project))
     engine = args.engine or project.settings["engine"]
+    quarter = args.quarter or data.latest_quarter()
+    gate = signoff.gate(
+        data, quarter, required=project.settings["require_approval"], allow=args.allow_unapproved
+    )
+    if gate.refusal:
+        print(gate.refusal, file=sys.stderr)
+        return INPUT_ERROR
     try:
         with project_lock(project.root):
             return publish_and_report(
-                data, args.quarter, project=project, engine=engine, force=args.force
+                data, quarter, project=project, engine=engine, force=args.force, marks=gate.marks
             )
     except Busy as error:
         print(error, file=sys.stderr)
@@ -117,12 +137,15 @@ def publish_and_report(
     project: Project,
     engine: str = "auto",
     force: bool = False,
+    marks: Marks = UNMARKED,
 ) -> int:
     """Publish and tell the person at the keyboard: the engine used, then the paths of the
     site and the booklets; or what went wrong. Returns the command's exit status (0 published,
     1 the build failed, 2 the input cannot be published as asked)."""
     try:
-        publication = publish_quarter(data, quarter, project=project, engine=engine, force=force)
+        publication = publish_quarter(
+            data, quarter, project=project, engine=engine, force=force, marks=marks
+        )
     except PublishError as error:
         print(error, file=sys.stderr)
         return 2

@@ -6,9 +6,15 @@ them in JupyterLab or any editor, and they live beside the figures so a quarter'
 made from one folder. A file is in one of three states:
 
 - ``present``: it holds commentary;
-- ``draft``: it carries a draft marker (an HTML comment starting ``draft``), as the files
-  ``new_quarter(..., carry_forward=True)`` starts from last quarter's text do;
+- ``draft``: its front matter says ``status: draft`` (as the files
+  ``new_quarter(..., carry_forward=True)`` starts from last quarter's text do), or it carries
+  the older draft marker (an HTML comment starting ``draft``), which means the same;
 - ``awaited``: it is missing, empty, or holds only HTML comments and whitespace.
+
+For sign-off (``frontmatter``, ``signoff``) a file with commentary is further ``ready`` or
+``approved``: ``Commentary.signoff`` is one of awaited, draft, ready, approved, where a file
+whose front matter says nothing is ready (written, awaiting approval). The front matter is
+never published.
 
 Notebooks show commentary with ``commentary()``: its output carries the metadata the run uses
 to turn it into a markdown cell (see ``docs/architecture.md``). Awaited and draft commentary
@@ -26,6 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pmf_utils.data import frontmatter
 from pmf_utils.data.dataset import Dataset, load
 from pmf_utils.data.periods import parse_quarter, quarter_label, quarter_slug
 from pmf_utils.pages import sanitise
@@ -63,6 +70,14 @@ class Commentary:
     quarter: pd.Period
     text: str
     state: str
+    front: frontmatter.FrontMatter = frontmatter.FrontMatter()
+
+    @property
+    def signoff(self) -> str:
+        """awaited, draft, ready (written, not approved) or approved."""
+        if self.state != PRESENT:
+            return self.state
+        return frontmatter.APPROVED if self.front.approved else frontmatter.READY
 
     def markdown(self) -> str:
         """The commentary as the page shows it, with awaited and draft states said in words."""
@@ -71,7 +86,11 @@ class Commentary:
             return f"> **Commentary awaited.** The commentary for {label} has not been written yet."
         [published] = sanitise.commentary([self.text])
         if self.state == DRAFT:
-            return f"> **Draft:** carried forward and not yet revised for {label}.\n\n{published}"
+            written = self.front.written_for
+            why = f"written for {written}" if written else "carried forward"
+            if self.front.status == DRAFT and not written:
+                why = "not yet final"
+            return f"> **Draft:** {why} and not yet revised for {label}.\n\n{published}"
         return published
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> tuple[dict, dict]:
@@ -107,9 +126,10 @@ def _decode(path: Path) -> str:
 
 def state_of(raw: str) -> str:
     """``awaited`` when only comments and whitespace, ``draft`` when marked, else ``present``."""
-    if not _COMMENT.sub("", raw).strip():
+    front, body, _problems = frontmatter.parse(raw)
+    if not _COMMENT.sub("", body).strip():
         return AWAITED
-    return DRAFT if _DRAFT_MARKER.search(raw) else PRESENT
+    return DRAFT if front.status == DRAFT or _DRAFT_MARKER.search(body) else PRESENT
 
 
 def read(
@@ -120,7 +140,8 @@ def read(
     rel = relpath(quarter, kind, id)
     path = Path(data_dir) / rel
     raw = _decode(path) if path.is_file() else ""
-    return Commentary(path, rel, quarter, _COMMENT.sub("", raw).strip(), state_of(raw))
+    front, body, _problems = frontmatter.parse(raw)  # reported by validation, before a run
+    return Commentary(path, rel, quarter, _COMMENT.sub("", body).strip(), state_of(raw), front)
 
 
 def expected(data: Dataset) -> list[tuple[str, str | None, str, str | None]]:
@@ -152,20 +173,19 @@ def commentary(
     return read(data.data_dir, quarter, kind, id)
 
 
+COLUMNS = ["kind", "id", "name", "priority_id", "file", "state", "signoff"]
+SIGNOFF = ["approved_by", "approved_on", "written_for"]
+
+
 def completeness(data: Dataset, quarter: pd.Period | str) -> pd.DataFrame:
-    """One row per commentary the quarter needs, with its state, for the completeness section."""
-    rows = [
-        {
-            "kind": kind,
-            "id": id,
-            "name": name,
-            "priority_id": priority_id,
-            "file": relpath(quarter, kind, id),
-            "state": read(data.data_dir, quarter, kind, id).state,
-        }
-        for kind, id, name, priority_id in expected(data)
-    ]
-    return pd.DataFrame(rows, columns=["kind", "id", "name", "priority_id", "file", "state"])
+    """One row per commentary the quarter needs, with its state and sign-off (who approved
+    it, when, and the quarter carried text was written for), for the completeness section."""
+    rows = []
+    for kind, id, name, priority_id in expected(data):
+        item = read(data.data_dir, quarter, kind, id)
+        row = [kind, id, name, priority_id, item.relpath, item.state, item.signoff]
+        rows.append(row + [getattr(item.front, field) for field in SIGNOFF])
+    return pd.DataFrame(rows, columns=COLUMNS + SIGNOFF)
 
 
 def prepare(data: Dataset, quarter: pd.Period | str) -> None:
@@ -184,15 +204,20 @@ def awaited(data: Dataset, quarter: pd.Period | str) -> pd.DataFrame:
 def _new_text(
     data: Dataset, quarter: pd.Period, kind: str, id: str | None, name: str, carry: bool
 ) -> str:
-    """A new file: last quarter's text marked as a draft, else a prompt comment alone."""
+    """A new file: last quarter's text marked as a draft, with the quarter it was written for
+    (kept from the text's first quarter when it was carried before and never revised), else a
+    prompt comment alone."""
     if carry:
         before = quarter - 1
         previous = read(data.data_dir, before, kind, id)
         if previous.state != AWAITED:
-            kept = _DRAFT_MARKER.sub("", _decode(previous.path)).lstrip("\n")
+            _front, body, _problems = frontmatter.parse(_decode(previous.path))
+            kept = _DRAFT_MARKER.sub("", body).lstrip("\n")
+            written = previous.front.written_for if previous.state == DRAFT else None
+            front = frontmatter.FrontMatter(DRAFT, written_for=written or quarter_label(before))
             return (
-                f"<!-- draft: carried forward from {quarter_label(before)}; revise it for "
-                f"{quarter_label(quarter)}, then delete this line -->\n{kept}"
+                f"{front.text()}<!-- carried forward from {quarter_label(before)}: revise it for "
+                f"{quarter_label(quarter)}, then set status: ready -->\n{kept}"
             )
     subject = {"overview": "the whole plan", "priority": f"the priority {name}"}.get(kind)
     subject = (subject or f"{id} {name}").replace("-->", "->")  # the comment must not end early

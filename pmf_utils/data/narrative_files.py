@@ -5,7 +5,8 @@ the plan, a folder that is not a quarter) would never be published and never men
 one that is not UTF-8 would fail only after every notebook had run. Both are bad input: they
 are reported with the data's problems, located, all at once, and the run does not start. A
 file for a KPI that has left the dictionary belongs to nothing too: move it out of
-``narrative/`` (the published quarters keep what was published).
+``narrative/`` (the published quarters keep what was published). A sign-off front matter that
+is wrong (``frontmatter``) is reported the same way, by line and field.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from pmf_utils.data import frontmatter
 from pmf_utils.data.periods import PeriodError, parse_quarter, quarter_slug
 from pmf_utils.data.problems import Problem, read_text
 
@@ -39,8 +41,17 @@ def check_narrative(
             if message:
                 problems.append(Problem(str(path), 1, "-", message))
             else:
-                read_text(path, problems, "save it as UTF-8 text")
+                text = read_text(path, problems, "save it as UTF-8 text")
+                if text is not None:
+                    problems += front_matter_problems(path, text)
     return problems
+
+
+def front_matter_problems(path: Path, text: str) -> list[Problem]:
+    """A sign-off front matter that is wrong (unknown status, approval without approver or
+    date, a bad date), located by line and field."""
+    _front, _body, found = frontmatter.parse(text)
+    return [Problem(str(path), f.line, f.field, f.message) for f in found]
 
 
 def _quarter_problem(path: Path) -> str | None:

@@ -24,6 +24,7 @@ from pmf_utils.judge.assessment import JUDGEMENT_KINDS, Judged, exceptions, judg
 from pmf_utils.judge.targets import targets_by_period
 from pmf_utils.pages import charts, icons
 from pmf_utils.pages import markdown as md
+from pmf_utils.publish import signoff
 
 RECENT_YEARS = 3
 """How many years of history the trend chart on a priority page shows."""
@@ -186,7 +187,7 @@ class Report:
         show(md.table(pd.DataFrame(rows), caption, right=["Latest", "Target"]))
 
     def completeness(self) -> None:
-        """Which KPIs lack data or are stale, and which commentary is still awaited."""
+        """Which KPIs lack data or are stale, and each commentary's sign-off state."""
         missing = self.assessment[
             (self.assessment["status"] == v.NO_DATA) | self.assessment["stale"]
         ]
@@ -205,20 +206,7 @@ class Report:
             parts.append(md.table(pd.DataFrame(data_rows), caption))
         else:
             parts.append("Every KPI has a figure for the latest period expected.")
-        awaited = narrative.awaited(self.data, self.quarter)
-        parts += ["", "## Commentary awaited", ""]
-        if awaited.empty:
-            parts.append("All commentary for the quarter has been written.")
-        else:
-            rows = [
-                {
-                    "Commentary for": row["kind"].title() + ": " + row["name"],
-                    "File": md.Markdown(f"`{row['file']}`"),
-                }
-                for _, row in awaited.iterrows()
-            ]
-            caption = f"{len(rows)} commentaries awaited for {self.label}"
-            parts.append(md.table(pd.DataFrame(rows), caption))
+        parts += ["", "## Commentary sign-off", "", signoff.overview(self.data, self.quarter)]
         show("\n".join(parts))
 
     # ---- priority pages -----------------------------------------------------------------

@@ -22,7 +22,7 @@ import fcntl
 import json
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +35,7 @@ from pmf_utils.data.periods import describe_period, quarter_label, quarter_slug
 from pmf_utils.project import Project
 from pmf_utils.publish.build import SUPERSEDED, build_front, build_quarter, manifests
 from pmf_utils.publish.executed import PublishError, Report, read_report
+from pmf_utils.publish.marks import UNMARKED, Marks
 from pmf_utils.run.runlock import signals_held
 from pmf_utils.version import code_version as stamp
 
@@ -88,6 +89,7 @@ def publish_quarter(
     site_dir: Path | None = None,
     engine: str = "auto",
     force: bool = False,
+    marks: Marks = UNMARKED,
 ) -> Publication:
     """Publish one quarter's executed notebooks into the site, atomically.
 
@@ -111,7 +113,7 @@ def publish_quarter(
     site_dir.mkdir(parents=True, exist_ok=True)
     done: list[Publication] = []
     try:
-        _publish(report, project, site_dir, engine, force, done)
+        _publish(report, project, site_dir, engine, force, done, marks)
     except KeyboardInterrupt:
         where = (
             f"was published in full in {site_dir}"
@@ -129,6 +131,7 @@ def _publish(
     engine: str,
     force: bool,
     done: list[Publication],
+    marks: Marks,
 ) -> None:
     """Build in a temporary folder, then replace the published quarter with signals held
     back, so an interruption leaves the site as it was or fully replaced (``done`` says)."""
@@ -141,7 +144,7 @@ def _publish(
                 "--force to publish it again (the earlier version is kept beside the new one)"
             )
         now = datetime.now(UTC).replace(microsecond=0)
-        stamp = _stamp(report, now)
+        stamp = {**_stamp(report, now, marks.notices), **marks.record}
         with tempfile.TemporaryDirectory(prefix=f".{slug}-build-", dir=site_dir.parent) as tmp:
             build = Path(tmp)
             quarter_out, manifest = build_quarter(report, project, build / "quarter", stamp, engine)
@@ -177,13 +180,13 @@ def _lock(site_dir: Path) -> Iterator[None]:
         yield
 
 
-def _stamp(report: Report, now: datetime) -> dict[str, Any]:
+def _stamp(report: Report, now: datetime, notices: Sequence[str] = ()) -> dict[str, Any]:
     """The production stamp and the notices every page and booklet page carries."""
     plan = report.data.plan
-    notice = ""
+    notice = " ".join(notices)
     if plan.illustrative:
-        notice = (
-            f"Illustrative data: the figures in this report were made up to show how it works. "
+        notice += (
+            f" Illustrative data: the figures in this report were made up to show how it works. "
             f"They are not {plan.council}'s real performance figures."
         )
     return {
@@ -195,7 +198,7 @@ def _stamp(report: Report, now: datetime) -> dict[str, Any]:
         "published": now.isoformat(),
         "fingerprint": report.data.fingerprint,
         "version": code_version(),
-        "notice": notice,
+        "notice": notice.strip(),
     }
 
 
