@@ -14,14 +14,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pmf_utils import pandoc
 from pmf_utils.pages import markdown as md
 from pmf_utils.pages import sanitise
-from pmf_utils.publish import site
 
 
 def _pandoc_inlines(markdown: str) -> list[dict]:
     out = subprocess.run(
-        [site.pandoc_path(), "-f", "markdown-smart", "-t", "json"],
+        [pandoc.pandoc_path(), "-f", "markdown-smart", "-t", "json"],
         input=markdown,
         capture_output=True,
         text=True,

@@ -22,10 +22,10 @@ import pandas as pd
 from pmf_utils.cli.runs import ConsoleProgress
 from pmf_utils.data.dataset import Dataset, find_data_dir, load
 from pmf_utils.data.periods import quarter_label
+from pmf_utils.pandoc import RenderError
 from pmf_utils.project import Project, find_project
 from pmf_utils.publish.marks import Marks
 from pmf_utils.publish.quarter import PublishError, publish_quarter
-from pmf_utils.publish.site import RenderError
 from pmf_utils.run.runlock import Busy, project_lock
 from pmf_utils.run.runner import RunResult, run_quarter
 

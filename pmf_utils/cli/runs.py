@@ -16,11 +16,11 @@ import pandas as pd
 from pmf_utils.cli.commands import validate_command
 from pmf_utils.cli.exits import FAILED, INPUT_ERROR
 from pmf_utils.data.dataset import Dataset, find_data_dir, load
+from pmf_utils.pandoc import RenderError
 from pmf_utils.project import Project, find_project
 from pmf_utils.publish import signoff
 from pmf_utils.publish.marks import UNMARKED, Marks
 from pmf_utils.publish.quarter import ENGINE_NAMES, PublishError, publish_quarter
-from pmf_utils.publish.site import RenderError
 from pmf_utils.run.jobs import Job, UnknownPriority
 from pmf_utils.run.pool import NotebookResult
 from pmf_utils.run.runlock import Busy, project_lock

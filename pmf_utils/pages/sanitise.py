@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pmf_utils.publish.site import pandoc_lua
+from pmf_utils.pandoc import pandoc_lua
 
 _PUBLISHED: dict[str, str] = {}
 """Texts already made safe in this process (a warm kernel reads a quarter's files once)."""

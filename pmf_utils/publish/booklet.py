@@ -23,17 +23,8 @@ import typst
 import yaml
 
 from pmf_utils.pages import markdown as md
-from pmf_utils.publish.site import (
-    TEMPLATES,
-    Conversion,
-    Document,
-    Format,
-    Project,
-    RenderError,
-    convert,
-    heading_levels,
-    read_document,
-)
+from pmf_utils.pandoc import TEMPLATES, Conversion, RenderError, convert
+from pmf_utils.publish.documents import Document, Format, Project, heading_levels, read_document
 
 FORMAT = "pmf-typst"
 FOLDER = "booklets"

@@ -19,7 +19,13 @@ import yaml
 from pmf_utils.data.periods import quarter_label
 from pmf_utils.pages import markdown as md
 from pmf_utils.project import Project
-from pmf_utils.publish import booklet, site
+from pmf_utils.publish import booklet
+from pmf_utils.publish.documents import (
+    HEADING,
+    heading_levels,
+    markdown_slots,
+    notebook_front_matter,
+)
 from pmf_utils.publish.executed import PARENT, Report, ReportPage
 from pmf_utils.publish.projects import (
     copy_extensions,
@@ -34,7 +40,6 @@ from pmf_utils.publish.projects import (
     write_config,
     write_page,
 )
-from pmf_utils.publish.site import heading_levels, markdown_slots
 
 MANIFEST = "pmf-quarter.json"
 """Each published quarter's record of what it holds, read back by the archive."""
@@ -106,7 +111,7 @@ def _prepare_page(
     link under each chart. Returns the page's cells after its front matter, and the CSV files
     it offers."""
     notebook = nbformat.read(page.source, as_version=4)
-    head, cells = site.notebook_front_matter(notebook.cells)
+    head, cells = notebook_front_matter(notebook.cells)
     head.update(title=md.text(page.title), subtitle=md.text(quarter_label(report.quarter)))
     _drop_title_heading(cells, page.title)
     if 1 in heading_levels(cells):
@@ -145,7 +150,7 @@ def _drop_title_heading(cells: list[nbformat.NotebookNode], title: str) -> None:
     title_line = re.compile(r"#[ \t]+(?P<words>.*?)[ \t]*(?:(?<!\\)\{[^}\n]*\})?[ \t]*(?:\n|$)")
     for holder, key in markdown_slots(cells):
         text = holder[key]
-        first = site.HEADING.search(text)
+        first = HEADING.search(text)
         if first:
             match = title_line.match(text, first.start())
             if match and re.sub(r"\\(.)", r"\1", match["words"]) == title:

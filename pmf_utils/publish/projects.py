@@ -19,10 +19,11 @@ import matplotlib
 import yaml
 
 from pmf_utils.pages import markdown as md
+from pmf_utils.pandoc import TEMPLATES, RenderError
 from pmf_utils.project import Project
 from pmf_utils.publish import booklet, quarto_pages, site
+from pmf_utils.publish.documents import load_yaml
 from pmf_utils.publish.executed import CHILD
-from pmf_utils.publish.site import RenderError
 
 
 def navigation(
@@ -92,7 +93,7 @@ def write_config(
 
 @cache
 def _base_config(path: Path) -> dict[str, Any]:
-    return site.load_yaml(path.read_text("utf-8"))
+    return load_yaml(path.read_text("utf-8"))
 
 
 def render_booklets(project: Path, booklets: Sequence[tuple[Path, str]], engine: str) -> None:
@@ -130,7 +131,7 @@ def quarto(project: Path, *args: str) -> None:
 @cache
 def _markdown_templates() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(site.TEMPLATES),
+        loader=jinja2.FileSystemLoader(TEMPLATES),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,

@@ -99,7 +99,7 @@ def publish_quarter(
 
 
     Raises ``PublishError`` when the input is wrong (nothing is built) and
-    ``site.RenderError`` when a build step fails (nothing is changed).
+    ``pmf_utils.pandoc.RenderError`` when a build step fails (nothing is changed).
     """
     quarter = quarter if quarter is not None else data.latest_quarter()
     engine = choose_engine(engine)

@@ -1,0 +1,93 @@
+"""pandoc, as the package runs it: the binary from the pypandoc-binary wheel, and Lua
+scripts fed many documents as JSON in one process (its start-up would otherwise dominate)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import pypandoc
+
+PACKAGE = Path(str(files("pmf_utils")))
+
+
+TEMPLATES = PACKAGE / "templates"
+
+
+class RenderError(RuntimeError):
+    """pandoc, Typst or a project file failed; the message says which document and why."""
+
+
+@cache
+def pandoc_path() -> str:
+    """The pandoc 3 binary shipped in the pypandoc-binary wheel."""
+    return pypandoc.get_pandoc_path()
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """One document for pandoc: markdown in, ``to`` out, through Lua filters and a template
+    (whose partials pandoc finds beside it), with a table of contents when ``toc_depth``."""
+
+    source: Path
+    markdown: str
+    to: str
+    filters: tuple[str, ...] = ()
+    template: str | None = None
+    toc_depth: int = 0
+    shift: int = 0
+
+
+def convert(conversions: Sequence[Conversion]) -> list[str]:
+    """Convert documents with one pandoc process per CPU rather than one per document, whose
+    start-up would dominate a quarter's build. Fails naming every document that failed."""
+    if not conversions:
+        return []
+    workers = min(os.cpu_count() or 1, len(conversions))
+    # Longest first, each to the least loaded process: a whole-plan booklet is 10x a page.
+    chunks: list[list[int]] = [[] for _ in range(workers)]
+    loads = [0] * workers
+    for index in sorted(range(len(conversions)), key=lambda i: -len(conversions[i].markdown)):
+        least = loads.index(min(loads))
+        chunks[least].append(index)
+        loads[least] += len(conversions[index].markdown)
+    with ThreadPoolExecutor(workers) as pool:
+        results = pool.map(lambda chunk: _convert_chunk([conversions[i] for i in chunk]), chunks)
+        done = {
+            i: r
+            for chunk, rs in zip(chunks, results, strict=True)
+            for i, r in zip(chunk, rs, strict=True)
+        }
+    errors = [result["error"] for result in done.values() if "error" in result]
+    if errors:
+        raise RenderError("pandoc failed:\n" + "\n".join(errors))
+    return [done[i]["output"] for i in range(len(conversions))]
+
+
+def _convert_chunk(chunk: Sequence[Conversion]) -> list[dict[str, str]]:
+    # quarto.lua does what Quarto does natively, before the format's own filters.
+    quarto = str(TEMPLATES / "quarto.lua")
+    jobs = [{**asdict(c), "source": str(c.source), "filters": [quarto, *c.filters]} for c in chunk]
+    return pandoc_lua("convert.lua", jobs)
+
+
+def pandoc_lua(script: str, payload: Any) -> Any:
+    """Run one of the package's pandoc Lua scripts with JSON in and out: one process for many
+    documents, whose start-up would otherwise dominate."""
+    result = subprocess.run(
+        [pandoc_path(), "lua", str(TEMPLATES / script)],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode:
+        raise RenderError(f"pandoc failed ({script}):\n{result.stderr.strip()}")
+    return json.loads(result.stdout)
