@@ -125,11 +125,11 @@ def test_markdown_image_writes_the_file_and_gives_its_words_as_alt_text(
 def test_report_tables_show_icons_with_their_words(
     mini_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pmf_utils.pages import report
+    from pmf_utils.pages import kpi_page, report
 
     monkeypatch.chdir(tmp_path)
     shown: list[str] = []
-    with mock.patch.object(report, "display", lambda obj, **_: shown.append(obj)):
+    with mock.patch.object(kpi_page, "display", lambda obj, **_: shown.append(obj)):
         page = report.Report(None, mini_data)
         page.icon_table()
         priority = page.pick("priority", None)[0]
