@@ -72,7 +72,7 @@ local function natural_widths(tbl)
   for i, spec in ipairs(tbl.colspecs) do
     tbl.colspecs[i] = { spec[1], pandoc.ColWidthDefault }
   end
-  return typst_table(tbl)
+  return tbl
 end
 
 -- In a table of KPIs (`.pmf-cards`) the KPI's name gets twice a column's fair share of the
@@ -147,10 +147,14 @@ local function links(doc)
   })
 end
 
+-- Tables are written out last (under Quarto), when their widths are set and the images in
+-- their cells (the Making Data Count icons) carry their alt text, which PDF/UA-1 requires.
 return {
   { Blocks = drop_details },
   { Div = shift },
   { Pandoc = links },
   { Figure = figure, Table = natural_widths },
-  { Header = part_break, Image = image, Div = kpi_column },
+  { Div = kpi_column },
+  { Header = part_break, Image = image },
+  { Table = typst_table },
 }
