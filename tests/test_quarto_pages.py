@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pmf_utils.publish.quarto_pages import finish_page
+from pathlib import Path
+
+from pmf_utils.publish.quarto_pages import QUARTO_CSP, finish_page, without_inline_script
 
 PAGE = """<!DOCTYPE html>
 <html lang="en-GB"><head><title>T</title></head>
@@ -38,3 +40,27 @@ def test_navigation_bar_is_named_once() -> None:
 def test_a_page_without_those_parts_is_left_alone() -> None:
     plain = "<html><body><p>No navigation here.</p></body></html>"
     assert finish_page(plain) == plain
+
+
+def test_quarto_pages_run_no_inline_script(tmp_path: Path) -> None:
+    """The shared inline script becomes one file of the site, handlers go from tags (never
+    from text), JSON data blocks stay, and the policy is declared after the charset."""
+    page_dir = tmp_path / "2025-26-q2"
+    page_dir.mkdir()
+    html = (
+        '<html><head><meta charset="utf-8">\n<script id="quarto-search-options" '
+        'type="application/json">{"a": 1}</script></head><body>'
+        '<button onclick="toggle()" class="x">Menu</button>'
+        '<p>say onclick="x" here</p>'
+        '<script id="after" type="application/javascript">\nrun();\n</script></body></html>'
+    )
+    once = without_inline_script(html, page_dir / "kpi.html", tmp_path)
+    again = without_inline_script(html, tmp_path / "index.html", tmp_path)
+    (script,) = (tmp_path / "site_libs" / "pmf").glob("inline-*.js")
+    assert script.read_text("utf-8") == "\nrun();\n"
+    assert f'<script src="../site_libs/pmf/{script.name}" id="after"' in once
+    assert f'<script src="site_libs/pmf/{script.name}" id="after"' in again
+    assert 'onclick="toggle()"' not in once and 'say onclick="x" here' in once
+    assert '{"a": 1}</script>' in once
+    assert "Content-Security-Policy" in once and "'unsafe-inline'" in QUARTO_CSP
+    assert "script-src 'self';" in QUARTO_CSP
