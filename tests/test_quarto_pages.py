@@ -52,6 +52,7 @@ def test_quarto_pages_run_no_inline_script(tmp_path: Path) -> None:
         'type="application/json">{"a": 1}</script></head><body>'
         '<button onclick="toggle()" class="x">Menu</button>'
         '<p>say onclick="x" here</p>'
+        '<td data-label="Anytown <script>alert(6)</script> Council">1</td>'
         '<script id="after" type="application/javascript">\nrun();\n</script></body></html>'
     )
     once = without_inline_script(html, page_dir / "kpi.html", tmp_path)
@@ -62,5 +63,6 @@ def test_quarto_pages_run_no_inline_script(tmp_path: Path) -> None:
     assert f'<script src="site_libs/pmf/{script.name}" id="after"' in again
     assert 'onclick="toggle()"' not in once and 'say onclick="x" here' in once
     assert '{"a": 1}</script>' in once
+    assert 'data-label="Anytown <script>alert(6)</script> Council"' in once
     assert "Content-Security-Policy" in once and "'unsafe-inline'" in QUARTO_CSP
     assert "script-src 'self';" in QUARTO_CSP

@@ -17,6 +17,7 @@ import hashlib
 import html as html_lib
 import os
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 from pmf_utils.publish.site import ASSETS, CSP
@@ -25,11 +26,7 @@ SKIP_LINK = re.compile(r'<a class="skip-link" href="#[^"]*">[^<]*</a>\n?')
 BODY = re.compile(r"<body\b[^>]*>\n?")
 NAVBAR = re.compile(r'<nav class="navbar\b(?![^>]*aria-label)')
 MAIN = re.compile(r"<main\b(?![^>]*tabindex)")
-INLINE_SCRIPT = re.compile(
-    r'<script(?![^>]*\bsrc=)(?![^>]*type="application/json")([^>]*)>(.*?)</script>', re.DOTALL
-)
 HANDLER = re.compile(r'\son[a-z]+="[^"]*"')
-TAG = re.compile(r"<[a-zA-Z][^>]*>")
 CHARSET = re.compile(r'<meta charset="utf-8">\n?')
 QUARTO_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").replace(
     "font-src 'self'", "font-src 'self' data:"
@@ -50,25 +47,44 @@ def finish_page(html: str) -> str:
     return NAVBAR.sub('<nav aria-label="Main" class="navbar', html, count=1)
 
 
+class _Tags(HTMLParser):
+    """The page's real start tags (never text that looks like one in an attribute's value),
+    each as (offset, text, name, attributes)."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.lines = [0, *(m.end() for m in re.finditer("\n", html))]
+        self.tags: list[tuple[int, str, str, dict[str, str | None]]] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line, column = self.getpos()
+        text = self.get_starttag_text() or ""
+        self.tags.append((self.lines[line - 1] + column, text, tag, dict(attrs)))
+
+
 def without_inline_script(html: str, page: Path, folder: Path) -> str:
     """The page under the site's Content-Security-Policy: each inline script moved into a file
     of the site (``site_libs/pmf/inline-<hash>.js``, one file for the script every page
     shares) and linked in its place, inline event handlers (Quarto's navbar toggler, whose
-    Bootstrap attributes do the same) removed, and the policy declared."""
-
-    def external(match: re.Match[str]) -> str:
-        code = match[2]
-        name = f"inline-{hashlib.sha256(code.encode()).hexdigest()[:12]}.js"
-        target = folder / ASSETS / name
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(code, "utf-8")
-        href = Path(os.path.relpath(target, page.parent)).as_posix()
-        return f'<script src="{href}"{match[1]}></script>'
-
-    html = INLINE_SCRIPT.sub(external, html)
-    # Within tags only: text that reads like a handler is the page's words, escaped already.
-    html = TAG.sub(lambda tag: HANDLER.sub("", tag[0]), html)
+    Bootstrap attributes do the same) removed from tags, and the policy declared. Tags are
+    found by an HTML parser, so data text in an attribute's value is never touched."""
+    for offset, text, name, attrs in reversed(_Tags(html).tags):
+        handlers = [key for key in attrs if key.startswith("on")]
+        if name == "script" and "src" not in attrs and attrs.get("type") != "application/json":
+            body_end = html.index("</script>", offset + len(text))
+            code = html[offset + len(text) : body_end]
+            target = folder / ASSETS / f"inline-{hashlib.sha256(code.encode()).hexdigest()[:12]}.js"
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(code, "utf-8")
+            href = Path(os.path.relpath(target, page.parent)).as_posix()
+            tag = f'<script src="{href}"{text[len("<script") :]}'
+            html = html[:offset] + tag + html[body_end:]
+        elif handlers:
+            cleaned = HANDLER.sub("", text)
+            html = html[:offset] + cleaned + html[offset + len(text) :]
     policy = f'<meta http-equiv="Content-Security-Policy" content="{html_lib.escape(QUARTO_CSP)}">'
     return CHARSET.sub(lambda m: f"{m[0].rstrip()}\n{policy}\n", html, count=1)
 
