@@ -66,3 +66,9 @@ def test_quarto_pages_run_no_inline_script(tmp_path: Path) -> None:
     assert 'data-label="Anytown <script>alert(6)</script> Council"' in once
     assert "Content-Security-Policy" in once and "'unsafe-inline'" in QUARTO_CSP
     assert "script-src 'self';" in QUARTO_CSP
+
+
+def test_the_title_shows_the_site_title_as_written() -> None:
+    """Quarto leaves markdown's escapes in <title>; they are undone, entities kept."""
+    page = r"<head><title>Exceptions – A\\\&amp;B Council\: Plan 2025\-29</title></head>"
+    assert r"<title>Exceptions – A\&amp;B Council: Plan 2025-29</title>" in finish_page(page)

@@ -150,7 +150,9 @@ def _contributed(extension: Path, base: str) -> dict[str, Any]:
     spec = load_yaml((extension / "_extension.yml").read_text("utf-8"))
     options = dict(spec["contributes"]["formats"][base])
     for key in ("filters", "template-partials", "css"):
-        options[key] = [str(extension / item) for item in options.get(key, [])]
+        # `quarto` marks where Quarto's own filters run; the built-in engine runs quarto.lua
+        # before the format's filters anyway.
+        options[key] = [str(extension / i) for i in options.get(key, []) if i != "quarto"]
     return options
 
 

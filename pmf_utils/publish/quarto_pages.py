@@ -26,6 +26,8 @@ SKIP_LINK = re.compile(r'<a class="skip-link" href="#[^"]*">[^<]*</a>\n?')
 BODY = re.compile(r"<body\b[^>]*>\n?")
 NAVBAR = re.compile(r'<nav class="navbar\b(?![^>]*aria-label)')
 MAIN = re.compile(r"<main\b(?![^>]*tabindex)")
+TITLE = re.compile(r"(<title>)(.*?)(</title>)", re.DOTALL)
+ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 HANDLER = re.compile(r'\son[a-z]+="[^"]*"')
 CHARSET = re.compile(r'<meta charset="utf-8">\n?')
 QUARTO_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").replace(
@@ -37,7 +39,10 @@ script is moved into a file of the site."""
 
 
 def finish_page(html: str) -> str:
-    """The page with its skip link first in ``<body>`` and its navigation bar named."""
+    """The page with its skip link first in ``<body>``, its navigation bar named, and its
+    ``<title>`` as the built-in engine writes it: Quarto puts the site's title there without
+    reading it as markdown, so the escapes ``markdown.text`` added are undone (text only)."""
+    html = TITLE.sub(lambda m: m[1] + ESCAPED.sub(r"\1", m[2]) + m[3], html, count=1)
     link = SKIP_LINK.search(html)
     body = BODY.search(html)
     if link and body and link.start() > body.end():
