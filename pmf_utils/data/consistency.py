@@ -13,6 +13,7 @@ from pmf_utils.data.schema import (
     SPECS,
 )
 from pmf_utils.data.tables import Row, Table, duplicates, parse_number, row_key
+from pmf_utils.data.words import problems as word_problems
 from pmf_utils.judge import spc_methods
 from pmf_utils.judge.targets import PROFILE_FREQUENCIES, financial_year
 
@@ -72,6 +73,7 @@ def _check_plan(table: Table | None) -> list[Problem]:
             found.append(table.problem(line, "value", "illustrative must be true or false"))
         if name in SPC_SETTINGS:
             found += _spc_problems(table, line, {name: row["value"]}, "value")
+        found += [table.problem(line, "value", m) for m in word_problems(name, row["value"])]
     for name in REQUIRED_PLAN_FIELDS:
         if name not in seen:
             found.append(table.problem(1, "field", f"the plan needs a '{name}' row"))

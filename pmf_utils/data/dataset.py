@@ -19,6 +19,7 @@ from pmf_utils.data.problems import DataError
 from pmf_utils.data.schema import SPECS
 from pmf_utils.data.tables import Table, parse_number
 from pmf_utils.data.validation import read_all
+from pmf_utils.data.words import Words, from_fields
 from pmf_utils.judge import spc_methods
 from pmf_utils.project import ProjectError, find_project
 
@@ -37,6 +38,8 @@ class Plan:
     region_name: str
     neighbours_name: str
     illustrative: bool
+    words: Words
+    """What the plan calls its levels and its council in page text."""
     spc_method: spc_methods.Method = spc_methods.DEFAULT_METHOD
     """The SPC method of every KPI that does not choose its own."""
 
@@ -185,6 +188,7 @@ def _plan(table: Table) -> Plan:
         region_name=fields.get("region_name") or "Region",
         neighbours_name=fields.get("neighbours_name") or "Statistical neighbours",
         illustrative=fields.get("illustrative", "false").lower() == "true",
+        words=from_fields(fields),
         spc_method=spc_methods.resolve(fields, spc_methods.DEFAULT_METHOD),
     )
 

@@ -35,6 +35,7 @@ import pandas as pd
 from pmf_utils.data import frontmatter
 from pmf_utils.data.dataset import Dataset, load
 from pmf_utils.data.periods import parse_quarter, quarter_label, quarter_slug
+from pmf_utils.data.words import in_sentence
 from pmf_utils.pages import sanitise
 
 KINDS = ("overview", "priority", "kpi")
@@ -219,7 +220,8 @@ def _new_text(
                 f"{front.text()}<!-- carried forward from {quarter_label(before)}: revise it for "
                 f"{quarter_label(quarter)}, then set status: ready -->\n{kept}"
             )
-    subject = {"overview": "the whole plan", "priority": f"the priority {name}"}.get(kind)
+    level = in_sentence(data.plan.words.priority)
+    subject = {"overview": "the whole plan", "priority": f"the {level} {name}"}.get(kind)
     subject = (subject or f"{id} {name}").replace("-->", "->")  # the comment must not end early
     return (
         f"<!-- {quarter_label(quarter)} commentary on {subject}: {PROMPTS[kind]}. "

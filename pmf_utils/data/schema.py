@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pmf_utils.data.periods import FREQUENCIES
+from pmf_utils.data.words import FIELDS as WORD_FIELDS
 from pmf_utils.judge.intervals import LEVELS as CI_LEVELS
 from pmf_utils.judge.spc_methods import SETTINGS as SPC_SETTINGS
 
@@ -27,6 +28,7 @@ PLAN_FIELDS = (
     "neighbours_name",
     "illustrative",
     *SPC_SETTINGS,
+    *WORD_FIELDS,
 )
 REPEATABLE_PLAN_FIELDS = ("principle",)
 REQUIRED_PLAN_FIELDS = ("council", "plan_title", "plan_years", "vision", "principle")

@@ -19,6 +19,7 @@ from IPython.display import display
 from pmf_utils.data import narrative
 from pmf_utils.data.dataset import Dataset, load
 from pmf_utils.data.periods import parse_quarter, quarter_label
+from pmf_utils.data.words import in_sentence
 from pmf_utils.judge import vocabulary as v
 from pmf_utils.judge.assessment import JUDGEMENT_KINDS, Judged, exceptions, judge
 from pmf_utils.pages import icons
@@ -94,6 +95,7 @@ class Report(KpiPage):
         if ambition_id:
             frame = frame[frame["ambition_id"] == ambition_id]
         key = "ambition" if by == "ambition" else "priority"
+        title = getattr(self.data.plan.words, key)  # the plan's word for the level
         groups = frame.groupby(f"{key}_id", sort=False)
         rows = []
         for group_id, group in groups:
@@ -101,18 +103,18 @@ class Report(KpiPage):
             counts = {v.text("status", s): int((group["status"] == s).sum()) for s in _STATUSES}
             rows.append(
                 {
-                    key.title(): md.link(name, f"{key}-{group_id}"),
+                    title: md.link(name, f"{key}-{group_id}"),
                     "KPIs": len(group),
                     **counts,
                     "Escalated": int((group["exceptions"] != "").sum()),
                 }
             )
         table = pd.DataFrame(rows)
-        sums = table.drop(columns=key.title()).sum().to_dict()
-        total = {key.title(): md.Markdown("**All**"), **sums}
+        sums = table.drop(columns=title).sum().to_dict()
+        total = {title: md.Markdown("**All**"), **sums}
         table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
-        numbers = [c for c in table.columns if c != key.title()]
-        caption = f"KPI status by {key}, {self.label}"
+        numbers = [c for c in table.columns if c != title]
+        caption = f"KPI status by {in_sentence(title)}, {self.label}"
         show(md.table(table, caption, right=numbers))
 
     def icon_table(self) -> None:
@@ -145,7 +147,9 @@ class Report(KpiPage):
         show(f"::: {{.pmf-cards}}\n{table}\n:::\n\n{legend}")
 
     def priorities_of(self, ambition_id: str) -> None:
-        """The ambition's priorities, each with its KPIs' statuses, linking to its page."""
+        """The ambition's priorities, each with its KPIs' statuses, linking to its page, under
+        a heading of the plan's word for them."""
+        show(md.heading(2, self.data.plan.words.priorities))
         self.status_counts(by="priority", ambition_id=ambition_id)
 
     def exceptions_table(
@@ -163,7 +167,7 @@ class Report(KpiPage):
         rows = [
             {
                 "KPI": md.link(row["name"], f"kpi-{row['kpi_id']}"),
-                "Priority": row["priority"],
+                self.data.plan.words.priority: row["priority"],
                 "Latest": row["value_text"],
                 "Period": row["period"] or "–",
                 "Target": row["target_text"] or "–",

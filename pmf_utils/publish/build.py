@@ -17,6 +17,7 @@ import nbformat
 import yaml
 
 from pmf_utils.data.periods import quarter_label
+from pmf_utils.data.words import in_sentence
 from pmf_utils.pages import markdown as md
 from pmf_utils.project import Project
 from pmf_utils.publish import booklet
@@ -63,7 +64,8 @@ def build_quarter(
         shutil.copytree(figures, project / "figures")
     prepared = {page: _prepare_page(report, page, project) for page in report.pages}
     sources = [f"{p.source.stem}.ipynb" for p in report.pages]
-    navbar = navigation([p.entry() for p in report.pages], "", "downloads.html", "../archive.html")
+    entries = [p.entry() for p in report.pages]
+    navbar = navigation(entries, "", "downloads.html", "../archive.html", stamp["words"])
     footer = f"{footer_text(stamp)}\n\n[Accessibility statement](../accessibility.html)"
     pages = ["index.qmd", *sources, "downloads.qmd"]
     write_config(source, project, stamp, pages, navbar, footer)
@@ -177,10 +179,12 @@ def _write_booklets(
     """The booklet notebooks, made of the build's page copies: the whole plan, then one per
     priority."""
     label = quarter_label(report.quarter)
+    words = report.data.plan.words
 
     def front(title: str, kicker: str, heading: str, depth: int, **where: str) -> dict[str, Any]:
         pmf = {k: stamp[k] for k in ("council", "plan", "produced", "fingerprint", "version")}
         pmf |= {"kicker": kicker, "heading": heading, "quarter": stamp["period"], **where}
+        pmf |= {"ambition-label": words.ambition, "priority-label": words.priority}
         if stamp["notice"]:
             pmf["notice"] = stamp["notice"]
         # Metadata is pandoc markdown to both engines: data text in it is escaped.
@@ -211,7 +215,8 @@ def _write_booklets(
                 front("Whole plan", "Delivery report", stamp["plan"], 2),
                 whole,
             ),
-            "Whole plan: every ambition, priority and measure",
+            f"Whole plan: every {in_sentence(words.ambition)}, {in_sentence(words.priority)}"
+            " and measure",
         )
     ]
     ambitions = {a.id: a for a in report.of("ambition")}
@@ -225,7 +230,7 @@ def _write_booklets(
         )
         meta = front(
             priority.title,
-            "Priority",
+            words.priority,
             priority.title,
             1,
             ambition=ambitions[priority.parent].title,
@@ -269,7 +274,7 @@ def build_front(
     latest = next(q for q in quarters if not q["superseded"])
     prefix = f"{latest['folder']}/"
     copy_extensions(source, project)
-    navbar = navigation(latest["pages"], prefix, "downloads.html", "archive.html")
+    navbar = navigation(latest["pages"], prefix, "downloads.html", "archive.html", stamp["words"])
     footer = f"{footer_text(stamp)}\n\n[Accessibility statement](accessibility.html)"
     names = ["index.qmd", "archive.qmd", "downloads.qmd", "accessibility.qmd"]
     write_config(source, project, stamp, names, navbar, footer)
@@ -279,6 +284,7 @@ def build_front(
         "prefix": prefix,
         "tree": tree(latest["pages"]),
         "updated": stamp["produced"],
+        "words": stamp["words"],
     }
     for name in names:
         template = "front-index.qmd.j2" if name == "index.qmd" else f"{name}.j2"

@@ -18,6 +18,7 @@ import jinja2
 import matplotlib
 import yaml
 
+from pmf_utils.data.words import in_sentence
 from pmf_utils.pages import markdown as md
 from pmf_utils.pandoc import TEMPLATES, RenderError
 from pmf_utils.project import Project
@@ -27,10 +28,15 @@ from pmf_utils.publish.executed import CHILD
 
 
 def navigation(
-    pages: Sequence[Mapping[str, str]], prefix: str, downloads: str, archive: str
+    pages: Sequence[Mapping[str, str]],
+    prefix: str,
+    downloads: str,
+    archive: str,
+    words: Mapping[str, str],
 ) -> dict:
-    """The navigation: overview, ambitions, priorities, exceptions, data dictionary,
-    downloads, earlier quarters (``pages`` as a manifest lists them)."""
+    """The navigation: overview, ambitions, priorities (as the plan's ``words`` call them),
+    exceptions, data dictionary, downloads, earlier quarters (``pages`` as a manifest lists
+    them)."""
 
     def menu(kind: str) -> list[dict[str, str]]:
         return [
@@ -42,8 +48,8 @@ def navigation(
     return {
         "left": [
             {"text": "Overview", "href": f"{prefix}overview.html"},
-            {"text": "Ambitions", "menu": menu("ambition")},
-            {"text": "Priorities", "menu": menu("priority")},
+            {"text": md.text(words["ambitions"]), "menu": menu("ambition")},
+            {"text": md.text(words["priorities"]), "menu": menu("priority")},
             {"text": "Exceptions", "href": f"{prefix}exceptions.html"},
             {"text": "Data dictionary", "href": f"{prefix}dictionary.html"},
             {"text": "Downloads", "href": downloads},
@@ -139,7 +145,7 @@ def _markdown_templates() -> jinja2.Environment:
         # Every {{ value }} is data text unless a filter made it Markdown: escaped by default.
         finalize=md.text,
     )
-    env.filters.update(size=size_text, yaml=_yaml_string, url=_url)
+    env.filters.update(size=size_text, yaml=_yaml_string, url=_url, sentence=in_sentence)
     return env
 
 

@@ -23,7 +23,7 @@ import json
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -187,7 +187,7 @@ def _stamp(report: Report, now: datetime, notices: Sequence[str] = ()) -> dict[s
     if plan.illustrative:
         notice += (
             f" Illustrative data: the figures in this report were made up to show how it works. "
-            f"They are not {plan.council}'s real performance figures."
+            f"They are not {plan.words.council}'s real performance figures."
         )
     return {
         "council": plan.council,
@@ -199,6 +199,7 @@ def _stamp(report: Report, now: datetime, notices: Sequence[str] = ()) -> dict[s
         "fingerprint": report.data.fingerprint,
         "version": code_version(),
         "notice": notice.strip(),
+        "words": asdict(plan.words),
     }
 
 

@@ -25,7 +25,6 @@ from pmf_utils.publish.marks import UNMARKED, Marks
 
 ORDER = (narrative.AWAITED, DRAFT, READY, APPROVED)
 """Sign-off states, least finished first."""
-KINDS = {"overview": "Overview", "priority": "Priority", "kpi": "KPI"}
 
 
 @dataclass(frozen=True)
@@ -126,9 +125,10 @@ def status_lines(data: Dataset, quarter: pd.Period) -> list[str]:
 def overview(data: Dataset, quarter: pd.Period) -> str:
     """Each commentary item's sign-off state as the overview page's markdown table."""
     table, summary = _ordered(data, quarter)
+    kinds = {"overview": "Overview", "priority": data.plan.words.priority, "kpi": "KPI"}
     rows = [
         {
-            "Commentary for": f"{KINDS[row.kind]}: {row.name}",
+            "Commentary for": f"{kinds[row.kind]}: {row.name}",
             "State": _state(row),
             "File": md.Markdown(f"`{row.file}`"),
         }
