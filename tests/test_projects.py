@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import venv
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from pmf_utils.cli import main
 from pmf_utils.project import PROJECT_FILE, ProjectError, find_project
 from pmf_utils.scaffold import init_project
 from tests.conftest import MINI, REPO
+from tests.test_words import MISSIONS, WALSALL, with_words
 
 
 def files_under(folder: Path) -> dict[str, int]:
@@ -88,10 +92,13 @@ def test_two_councils_from_one_install_never_mix(tmp_path: Path, capsys) -> None
         name: council(tmp_path / slug, name)
         for slug, name in (("a", "Aville Council"), ("b", "Beetown Council"))
     }
+    with_words(projects["Beetown Council"] / "data", MISSIONS)
     for root in projects.values():
         assert main(["run", "--project", str(root), "--engine", "builtin"]) == 0, capsys
     for name, root in projects.items():
         other = next(n for n in projects if n != name)
+        if name == "Beetown Council":
+            assert_in_the_plans_words(root / "_site")
         index = (root / "_site" / "index.html").read_text("utf-8")
         assert name in index and other not in index
         archive = json.loads((root / "_site" / "2025-26-q1" / "pmf-quarter.json").read_text())
@@ -101,6 +108,50 @@ def test_two_councils_from_one_install_never_mix(tmp_path: Path, capsys) -> None
             "site_libs",
         }
     assert {name: files_under(REPO / name) for name in ("reports", "_site")} == checkout
+
+
+_HIDDEN = ("script", "style", "code")
+
+
+class _Text(HTMLParser):
+    """A page's words as a reader sees them: no tags, attributes, scripts, styles or code (file
+    names such as a commentary's ``priority-children.md``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.words: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.hidden += tag in _HIDDEN
+
+    def handle_endtag(self, tag: str) -> None:
+        self.hidden -= tag in _HIDDEN
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.words.append(data)
+
+
+def assert_in_the_plans_words(site: Path) -> None:
+    """Every page and booklet of a site whose plan has missions and objectives says so, and
+    never "ambition" or "priority"."""
+    for page in sorted(site.rglob("*.html")):
+        parser = _Text()
+        parser.feed(page.read_text("utf-8"))
+        text = " ".join(" ".join(parser.words).split())
+        assert not WALSALL.search(text), (page, WALSALL.findall(text))
+    front = (site / "index.html").read_text("utf-8")
+    assert "How the Royal Borough is doing on each objective" in front
+    assert ">Missions<" in front and ">Objectives<" in front
+    accessibility = (site / "accessibility.html").read_text("utf-8")
+    assert "contact the insight team at insight@example.gov.uk." in accessibility
+    for pdf in sorted(site.rglob("*.pdf")):
+        text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
+        text = re.sub(r"\S+\.md\b", "", text)  # commentary files' names, as on the web page
+        assert not WALSALL.search(text), (pdf, WALSALL.findall(text))
+        if pdf.name.startswith("priority-children"):  # its cover's kicker and facts
+            assert "Objective Children Plan" in text and "Mission People Objective" in text
 
 
 @pytest.mark.slow
