@@ -3,6 +3,8 @@ periods and figures, each problem located on the row that holds it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from pmf_utils.data.periods import PeriodError, format_period, parse_period
 from pmf_utils.data.problems import Problem
 from pmf_utils.data.schema import (
@@ -146,12 +148,17 @@ def range_problem(unit: str | None, value: float) -> str | None:
     return None
 
 
-def _check_targets(table: Table | None, kpis: dict[str, Row]) -> list[Problem]:
+def _with_units(table: Table | None, kpis: dict[str, Row]) -> Iterator[tuple[Row, int, str | None]]:
+    """Each row of a file of KPI figures, its line and its KPI's unit (none: no file)."""
     if table is None:
-        return []
-    found = []
+        return
     for row, line in zip(table.rows, table.lines, strict=True):
-        unit = kpis.get(row.get("kpi_id", ""), {}).get("unit")
+        yield row, line, kpis.get(row.get("kpi_id", ""), {}).get("unit")
+
+
+def _check_targets(table: Table | None, kpis: dict[str, Row]) -> list[Problem]:
+    found = []
+    for row, line, unit in _with_units(table, kpis):
         target = _number(row.get("target", ""))
         tolerance = _number(row.get("tolerance", ""))
         if tolerance is not None and tolerance < 0:
@@ -224,11 +231,8 @@ _FREQUENCIES = SPECS["kpis.csv"].column("frequency").choices
 
 
 def _check_observations(table: Table | None, kpis: dict[str, Row]) -> list[Problem]:
-    if table is None:
-        return []
     found = []
-    for row, line in zip(table.rows, table.lines, strict=True):
-        unit = kpis.get(row.get("kpi_id", ""), {}).get("unit")
+    for row, line, unit in _with_units(table, kpis):
         for column in ("value", "ci_lower", "ci_upper", "england", "region", "neighbours"):
             value = _number(row.get(column, ""))
             message = range_problem(unit, value) if value is not None else None
