@@ -3,10 +3,10 @@
 A small council's data is filled with hostile text (script tags, event-handler attributes,
 ``javascript:`` links, raw Typst and LaTeX, markdown that tries to close a table or add
 attributes) in KPI names, definitions, methodology, owners, notes, ambition, priority, council
-and plan names, and in the analysts' commentary. The quarter is executed through the real
-templates and published; every page is loaded in Chromium, where no dialog may open and no
-injected element may exist, and the hostile text must be shown literally in the pages and in
-the booklets' extracted text.
+and plan names, what the plan calls its priorities, and in the analysts' commentary. The
+quarter is executed through the real templates and published; every page is loaded in
+Chromium, where no dialog may open and no injected element may exist, and the hostile text
+must be shown literally in the pages and in the booklets' extracted text.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from pmf_utils.publish.quarto_pages import QUARTO_CSP
 from pmf_utils.run import runner
 from tests.browser import serve
 from tests.conftest import MINI
+from tests.test_words import with_words
 
 pytestmark = pytest.mark.slow
 
@@ -45,6 +46,7 @@ HOSTILE = {
     "ambition": "People & Place <i>",
     "council": "Anytown <script>alert(6)</script> Council",
     "note": "<b onmouseover=alert(4)>small</b> numbers",
+    "priority_label": "Goal <b onclick=alert(15)>*x*</b>",
 }
 COMMENTARY = """Performance *improved* this quarter. <script>alert(7)</script>
 
@@ -73,6 +75,7 @@ LITERAL = [
     "link removed: only http, https and mailto links are published",
     "#set text(fill: red)",
     "\\textbf{latex}",
+    HOSTILE["priority_label"],
 ]
 """Text that must be shown as it was written, in the pages and in the booklets."""
 
@@ -115,6 +118,7 @@ def hostile_data(folder: Path) -> Path:
             1, HOSTILE["council"]
         ),
     )
+    with_words(folder, {"priority_label": HOSTILE["priority_label"]})
     narrative = folder / "narrative" / "2025-26-q1"
     narrative.mkdir(parents=True)
     (narrative / "kpi-CH01.md").write_text(COMMENTARY, "utf-8")
