@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 
 from pmf_utils.data.dataset import load, validate
+from pmf_utils.data.schema import REQUIRED_PLAN_FIELDS
 from pmf_utils.data.words import from_fields, in_sentence, plural
 from pmf_utils.pages import report as report_module
 from pmf_utils.pages.report import Report
 from pmf_utils.publish import signoff
 from pmf_utils.publish.projects import navigation, write_page
-from pmf_utils.scaffold import empty_data
+from pmf_utils.scaffold import empty_data, init_project
 
 QUARTER = "2025/26 Q1"
 MISSIONS = {
@@ -60,6 +61,16 @@ def test_an_empty_project_shows_the_fields() -> None:
     plan = empty_data()["plan.csv"]
     for field in (*MISSIONS, "ambition_label_plural", "priority_label_plural"):
         assert f"\n{field},\n" in plan
+
+
+def test_an_empty_plan_asks_only_for_its_required_fields(tmp_path: Path) -> None:
+    """The optional fields' rows are there to fill in; left blank, they take their defaults."""
+    init_project(tmp_path)
+    plan = [p for p in validate(tmp_path / "data") if p.file.endswith("plan.csv")]
+    assert [(p.line, p.message) for p in plan] == [
+        (line, f"is blank: the plan needs its {field}")
+        for line, field in enumerate(REQUIRED_PLAN_FIELDS, start=2)
+    ]
 
 
 def test_a_bad_label_is_located(mini_data: Path) -> None:

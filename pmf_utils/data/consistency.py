@@ -71,7 +71,9 @@ def _check_plan(table: Table | None) -> list[Problem]:
                 )
             )
         seen.setdefault(name, line)
-        if name == "illustrative" and row["value"].lower() not in ("true", "false"):
+        if name in REQUIRED_PLAN_FIELDS and not row["value"]:
+            found.append(table.problem(line, "value", f"is blank: the plan needs its {name}"))
+        if name == "illustrative" and row["value"].lower() not in ("", "true", "false"):
             found.append(table.problem(line, "value", "illustrative must be true or false"))
         if name in SPC_SETTINGS:
             found += _spc_problems(table, line, {name: row["value"]}, "value")

@@ -70,7 +70,8 @@ SPECS: dict[str, FileSpec] = {
     for spec in (
         FileSpec(
             "plan.csv",
-            (Column("field", "choice", choices=PLAN_FIELDS), Column("value")),
+            # An optional field's value may be blank (its default); a required one's may not.
+            (Column("field", "choice", choices=PLAN_FIELDS), Column("value", blank=True)),
             key=("field",),
         ),
         FileSpec(
