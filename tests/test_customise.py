@@ -36,6 +36,7 @@ import seaborn as sns
 
 teams = pd.DataFrame({{"team": ["North", "South"], "plans": [41, 27]}})
 sns.barplot(teams, x="team", y="plans");"""
+TABLE = 'report.table(teams, "Plans issued on time by team", right=["plans"])'
 UNDESCRIBED = "import matplotlib.pyplot as plt\n\nplt.plot([3, 1, 2])\nplt.show()"
 
 
@@ -74,6 +75,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
         'report.commentary("priority", priority)',
         new.new_markdown_cell(f"## Plans by team\n\n{TEXT}"),
         new.new_code_cell(CHART),
+        new.new_code_cell(TABLE),
     )
     add_cells(
         root / "notebooks" / "kpis" / "ST01.ipynb",
@@ -117,7 +119,9 @@ def test_the_analysts_chart_and_text_are_on_the_page_in_cell_order(run: Run) -> 
     (image,) = re.findall(r'<img src="(priority-children_files/[^"]+\.png)" alt="([^"]*)"', page)
     assert image[1] == ALT
     assert (run.quarter / image[0]).read_bytes().startswith(b"\x89PNG")
-    order = [page.index(TEXT), page.index(image[0]), page.index("KPIs at a glance</h2>")]
+    table = re.search(r"<caption>Plans issued on time by team</caption>.*?</table>", page, re.S)
+    assert table and '<td class="align-right" data-label="plans">41</td>' in table[0]
+    order = [page.index(x) for x in (TEXT, image[0], table[0], "KPIs at a glance</h2>")]
     assert order == sorted(order)
 
 
@@ -125,7 +129,9 @@ def test_the_analysts_chart_and_text_are_in_the_booklet(run: Run) -> None:
     booklet = run.quarter / "booklets" / "priority-children-2025-26-q1.pdf"
     assert ALT in figure_alts(booklet)
     text = pdf_text(booklet)
-    assert TEXT in text and text.index(TEXT) < text.index("KPIs at a glance")
+    order = [text.index(x) for x in (TEXT, "Plans issued on time by team", "KPIs at a glance")]
+    assert order == sorted(order)
+    assert "North 41 South 27" in text
 
 
 def test_the_template_still_serves_the_other_priority(run: Run) -> None:
