@@ -166,3 +166,11 @@ def test_a_failing_own_notebook_is_reported_by_name_and_cell(tmp_path: Path, cap
         "notebook priority-streets.ipynb (from notebooks/priorities/streets.ipynb): cell 4: "
         "NameError: name 'wards' is not defined"
     ) in capsys.readouterr().err
+
+
+def test_the_preview_uses_the_own_notebook_too(run: Run) -> None:
+    args = ["preview", "--project", str(run.root), "--engine", "builtin"]
+    with redirect_stdout(io.StringIO()):
+        assert main(args) == 0
+    page = (run.root / "_preview" / "2025-26-q1" / "priority-children.html").read_text("utf-8")
+    assert f'alt="{ALT}"' in page and TEXT in page
