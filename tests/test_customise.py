@@ -23,7 +23,7 @@ from pypdf.generic import ArrayObject, DictionaryObject
 
 from pmf_utils.cli import main
 
-from .conftest import MINI, snapshot
+from .conftest import MINI, require_engine, snapshot
 
 pytestmark = pytest.mark.slow
 
@@ -174,3 +174,21 @@ def test_the_preview_uses_the_own_notebook_too(run: Run) -> None:
         assert main(args) == 0
     page = (run.root / "_preview" / "2025-26-q1" / "priority-children.html").read_text("utf-8")
     assert f'alt="{ALT}"' in page and TEXT in page
+
+
+def test_quarto_carries_the_alt_text_to_the_page_and_the_booklet(run: Run, tmp_path: Path) -> None:
+    require_engine("quarto")
+    root = Path(
+        shutil.copytree(run.root, tmp_path / "project", ignore=shutil.ignore_patterns("_*"))
+    )
+    args = ["render", "--project", str(root), "--engine", "quarto"]
+    with redirect_stdout(io.StringIO()):
+        assert main(args) == 0
+    quarter = root / "_site" / "2025-26-q1"
+    page = (quarter / "priority-children.html").read_text("utf-8")
+    assert re.search(
+        rf'<img src="priority-children_files/[^"]+\.png"[^>]* alt="{re.escape(ALT)}"', page
+    )
+    assert TEXT in page
+    booklet = quarter / "booklets" / "priority-children-2025-26-q1.pdf"
+    assert ALT in figure_alts(booklet) and TEXT in pdf_text(booklet)
