@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import json
 import textwrap
+from itertools import takewhile
 from pathlib import Path
 
 import nbformat
@@ -93,7 +94,7 @@ def _unrolled(cells: list[NotebookNode], kpi_id: str, template: Path) -> list[No
         if loop is None or not isinstance(loop.target, ast.Name):
             continue
         lines = cell.source.splitlines()
-        options = [line for line in lines if line.startswith("#|")]
+        options = list(takewhile(lambda line: line.startswith("#|"), lines))
         before = "\n".join(lines[len(options) : loop.lineno - 1])
         after = "\n".join(lines[loop.end_lineno :])
         body, start = [], loop.lineno

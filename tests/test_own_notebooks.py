@@ -190,6 +190,7 @@ def test_a_figure_without_alt_text_is_named_and_given_a_stand_in() -> None:
             _figure_cell('#| fig-alt: "Bar chart: North 12, South 7"\nplot()'),
             _figure_cell("#| echo: false\nplot()"),
             _figure_cell('#| fig-cap: ["Wards", "Teams"]\nplot()', figures=2),
+            _figure_cell('#| fig-alt: ["Map of wards"]\nplot()', figures=2),
         ]
     )
     warnings = describe_figures(nb, "notebooks/priorities/p.ipynb", lambda i: f"cell {i + 1}")
@@ -197,7 +198,10 @@ def test_a_figure_without_alt_text_is_named_and_given_a_stand_in() -> None:
     assert [w.split(":")[0] for w in warnings] == [
         "notebooks/priorities/p.ipynb cell 3",
         "notebooks/priorities/p.ipynb cell 4",
+        "notebooks/priorities/p.ipynb cell 5",
     ]
+    stand_in = "Chart in the section “Reports by ward” (its description is missing)"
+    assert warnings[2].endswith(f'(the page says "{stand_in}" meanwhile)')
     assert "#| fig-alt:" in warnings[0]
     assert cell_options(nb.cells[1].source)[0] == {"fig-alt": "Bar chart: North 12, South 7"}
     assert cell_options(nb.cells[2].source) == (
@@ -208,6 +212,7 @@ def test_a_figure_without_alt_text_is_named_and_given_a_stand_in() -> None:
         "plot()",
     )
     assert cell_options(nb.cells[3].source)[0]["fig-alt"] == ["Chart: Wards", "Chart: Teams"]
+    assert cell_options(nb.cells[4].source)[0]["fig-alt"] == ["Map of wards", stand_in]
 
 
 def test_cell_options_that_are_not_yaml_name_the_cell() -> None:

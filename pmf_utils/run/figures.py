@@ -37,25 +37,26 @@ def describe_figures(nb: NotebookNode, notebook: str, cell_name: Callable[[int],
     are not YAML."""
     warnings, heading = [], None
     for index, cell in enumerate(nb.cells):
-        texts = [cell.source] if cell.cell_type == "markdown" else []
+        if cell.cell_type == "markdown":
+            heading = _last_heading([cell.source], heading)
         if cell.cell_type != "code":
-            heading = _last_heading(texts, heading)
             continue
         try:
             options, code = cell_options(cell.source)
         except CellOptionsError as error:
             raise CellOptionsError(f"{cell_name(index)}: {error}") from None
         figures = sum(1 for o in cell.get("outputs", []) if set(o.get("data", {})) & set(IMAGES))
-        alts = [figure_option(options.get("fig-alt"), i) for i in range(figures)]
-        if not all(alts):
+        given = [figure_option(options.get("fig-alt"), i) for i in range(figures)]
+        if not all(given):
             captions = [figure_option(options.get("fig-cap"), i) for i in range(figures)]
-            alts = [a or _stand_in(c, heading) for a, c in zip(alts, captions, strict=True)]
+            alts = [g or _stand_in(c, heading) for g, c in zip(given, captions, strict=True)]
             options["fig-alt"] = alts if figures > 1 else alts[0]
             cell.source = with_options(options, code)
+            shown = next(a for g, a in zip(given, alts, strict=True) if not g)
             warnings.append(
                 f"{notebook} {cell_name(index)}: a figure without alt text; add a line at the "
                 'top of the cell saying what it shows, e.g. #| fig-alt: "Bar chart of ..." (the '
-                f'page says "{alts[0]}" meanwhile)'
+                f'page says "{shown}" meanwhile)'
             )
         outputs = [o.get("data", {}).get("text/markdown", "") for o in cell.get("outputs", [])]
         heading = _last_heading(outputs, heading)
