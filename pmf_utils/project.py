@@ -18,6 +18,9 @@ from pathlib import Path
 from typing import Any
 
 PROJECT_FILE = "pmf.toml"
+OWN_NOTEBOOKS = {"priority": "priorities", "kpi": "kpis"}
+"""Where a priority's or a KPI's own notebook lives in the project's ``notebooks/`` folder:
+``notebooks/priorities/<id>.ipynb``, ``notebooks/kpis/<id>.ipynb`` (``pmf customise``)."""
 PROJECT_ENV = "PMF_PROJECT"
 SETTINGS = {
     "data": "data",
@@ -84,9 +87,15 @@ class Project:
 
     @property
     def notebooks_dir(self) -> Path:
-        """The project's own notebooks when it has them, else the package's templates."""
-        own = self.root / "notebooks"
-        return own if own.is_dir() else resource("notebooks")
+        """The project's own templates when it has them, else the package's (a project made
+        without them may still hold its analysts' own notebooks, in sub-folders)."""
+        own = self.own_notebooks_dir
+        return own if any(own.glob("*.ipynb")) else resource("notebooks")
+
+    @property
+    def own_notebooks_dir(self) -> Path:
+        """Where the analysts' own notebooks of priorities and KPIs live (``OWN_NOTEBOOKS``)."""
+        return self.root / "notebooks"
 
     @property
     def quarto_config(self) -> Path:
@@ -97,6 +106,12 @@ class Project:
     def extensions(self) -> Path:
         own = self.root / "_extensions"
         return own if own.is_dir() else resource("_extensions")
+
+
+def own_notebook(folder: Path, kind: str, id: str) -> Path:
+    """The path of a priority's or a KPI's own notebook under ``folder``, whether or not it
+    exists."""
+    return folder / OWN_NOTEBOOKS[kind] / f"{id}.ipynb"
 
 
 def find_project(explicit: str | os.PathLike | None = None) -> Project:

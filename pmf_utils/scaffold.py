@@ -55,8 +55,10 @@ A Council Plan delivery report made with pmf. Each quarter:
    into `reports/` and publishes the website and PDF booklets into `_site/`.
 
 What to edit: `data/` (see `data/README.md` for every column), the commentary, and if you
-want to change a page, the notebooks in `notebooks/`. Never edit `reports/`, `_preview/` or
-`_site/`: they are made again by `pmf run` and `pmf preview`.
+want to change a page, the notebooks in `notebooks/`: `pmf customise priority ID` (or
+`kpi ID`) gives one priority or KPI a notebook of its own there, for your own charts, tables
+and text. Never edit `reports/`, `_preview/` or `_site/`: they are made again by `pmf run`
+and `pmf preview`.
 """
 
 

@@ -8,7 +8,8 @@
 -- * a `{.pmf-part}` heading starts a new page; only part headings go into the contents and
 --   the PDF bookmarks, not the headings within each page;
 -- * images carry their alt text (`fig-alt`, else the caption) into the tagged PDF; an image
---   within a line (an icon) is sized to the text around it (2.2em: two lines);
+--   alone in its paragraph (an analyst's chart) is as wide as the text, an image within a line
+--   (an icon) is sized to the text around it (2.2em: two lines);
 -- * a link to a page that is in the booklet becomes a link to its part (whose heading has the
 --   id `part-<page>`, e.g. `part-kpi-CFB02`); links to pages and files that are not in the
 --   booklet become plain text; the website's CSV download links (`{.pmf-download}`) go.
@@ -104,6 +105,16 @@ local function figure(fig)
   })
 end
 
+-- An image alone in its paragraph is a chart (one an analyst's own cell displays, without a
+-- caption), not an icon: as wide as the text, like the report's own charts.
+local function lone_image(para)
+  if #para.content == 1 and para.content[1].t == "Image" then
+    local img = para.content[1]
+    local alt = img.attributes["fig-alt"] or pandoc.utils.stringify(img.caption)
+    return pandoc.RawBlock("typst", "#" .. typst_image(img, alt, ", width: 100%"))
+  end
+end
+
 -- An image within a line (a Making Data Count icon in a table cell) is sized to the text and
 -- centred on it, whatever its natural size.
 local function image(img)
@@ -153,7 +164,7 @@ return {
   { Blocks = drop_details },
   { Div = shift },
   { Pandoc = links },
-  { Figure = figure, Table = natural_widths },
+  { Figure = figure, Table = natural_widths, Para = lone_image },
   { Div = kpi_column },
   { Header = part_break, Image = image },
   { Table = typst_table },

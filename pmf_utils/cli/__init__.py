@@ -101,6 +101,15 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--quarter", type=quarter_arg, help="e.g. 2025/26 Q2 (default: latest)")
     _publish_options(render)
 
+    customise = command(
+        "customise",
+        _lazy("commands", "customise_command"),
+        "Give a priority or a KPI its own notebook, a copy of the template that the run uses "
+        "for it from then on (never overwrites).",
+    )
+    customise.add_argument("kind", choices=("priority", "kpi"))
+    customise.add_argument("id", metavar="ID", help="a priority_id or kpi_id of the data")
+
     init = commands.add_parser(
         "init",
         help="Create a council's project folder (never overwrites a file).",

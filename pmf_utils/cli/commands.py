@@ -1,5 +1,5 @@
-"""The data commands: validate, init, status, new-quarter. Printing lives here; the work is
-done by tested functions of the package."""
+"""The data commands: validate, init, status, new-quarter, customise. Printing lives here; the
+work is done by tested functions of the package."""
 
 from __future__ import annotations
 
@@ -106,4 +106,26 @@ def new_quarter_command(args: argparse.Namespace) -> int:
             print(f"left alone   {rel} (already exists)")
     kept = len(expected) - len(created)
     print(f"{len(created)} file(s) created, {kept} left alone in {folder}")
+    return 0
+
+
+def customise_command(args: argparse.Namespace) -> int:
+    """``pmf customise priority|kpi ID``: write the page's own notebook and say what now uses it."""
+    from pmf_utils.customise import TEMPLATES, CustomiseError, customise
+    from pmf_utils.project import find_project
+
+    project = find_project(args.project)
+    data = load(find_data_dir(args.data, args.project))
+    try:
+        path = customise(project, data, args.kind, args.id)
+    except CustomiseError as error:
+        print(f"{error}; nothing was written.", file=sys.stderr)
+        return INPUT_ERROR
+    shown = path.relative_to(project.root)
+    print(f"created      {shown} from {TEMPLATES[args.kind]}")
+    print(
+        f"`pmf run` and `pmf preview` now make the page of {args.kind} {args.id} with it. Add "
+        "your own cells (charts: give each a `#| fig-alt:` line saying what it shows); delete "
+        "the file to return to the template."
+    )
     return 0

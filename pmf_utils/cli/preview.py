@@ -63,6 +63,7 @@ def build_preview(
             data,
             quarter,
             templates_dir=project.notebooks_dir,
+            own_dir=project.own_notebooks_dir,
             reports_dir=work / "notebooks",
             workers=workers,
             progress=progress,

@@ -47,10 +47,12 @@ class ConsoleProgress:
             detail = f" -> {pages} KPI page{'s' if pages != 1 else ''}"
         width = len(str(total))
         print(
-            f"[{done:>{width}}/{total}] {status:<6} {result.seconds:6.1f}s  {result.name}{detail}",
+            f"[{done:>{width}}/{total}] {status:<6} {result.seconds:6.1f}s  {result.shown}{detail}",
             file=self.stream,
             flush=True,
         )
+        for warning in result.warnings:
+            print(f"{' ' * (width * 2 + 3)} warning: {warning}", file=self.stream, flush=True)
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -88,6 +90,7 @@ def _run_quarter(args: argparse.Namespace, project: Project) -> int:
             quarter,
             priorities=args.priority,
             templates_dir=project.notebooks_dir,
+            own_dir=project.own_notebooks_dir,
             reports_dir=project.reports_dir,
             workers=args.jobs,
             progress=ConsoleProgress(),

@@ -10,6 +10,7 @@ together with the numbers behind them as CSV.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -73,6 +74,13 @@ class Report(KpiPage):
     def commentary(self, kind: str, id: str | None = None) -> narrative.Commentary:
         """The analysts' commentary (or a visible 'awaited' note), placed as a markdown cell."""
         return narrative.commentary(self.data, self.quarter, kind, id)
+
+    def table(self, frame: pd.DataFrame, caption: str, right: Sequence[str] = ()) -> None:
+        """An analyst's own table, set as the report's tables are: text escaped, a caption,
+        numbers (columns named in ``right``) aligned right, on the page and in the booklet
+        alike. A DataFrame left to display itself is HTML, which a booklet shows as plain
+        text."""
+        show(md.table(frame, caption, right=right))
 
     def cell(self, row: pd.Series, column: str) -> md.Markdown:
         """A judgement as a table cell: symbol (a Making Data Count icon for SPC verdicts) and

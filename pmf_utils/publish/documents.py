@@ -15,6 +15,8 @@ from typing import Any
 import nbformat
 import yaml
 
+from pmf_utils.cells import cell_options, figure_option
+
 SOURCE_SUFFIXES = (".ipynb", ".qmd", ".md")
 
 
@@ -217,14 +219,6 @@ def read_document(
     return Document(path, meta, "\n\n".join(b.strip("\n") for b in blocks if b.strip()))
 
 
-def cell_options(source: str) -> tuple[dict[str, Any], str]:
-    """Quarto's ``#| key: value`` lines at the top of a code cell, and the code after them."""
-    lines = source.splitlines()
-    count = next((i for i, line in enumerate(lines) if not line.startswith("#|")), len(lines))
-    text = "\n".join(line[2:] for line in lines[:count])
-    return (load_yaml(text) or {}) if text.strip() else {}, "\n".join(lines[count:])
-
-
 def _raw_cell(cell: nbformat.NotebookNode) -> str:
     mimetype = cell.metadata.get("raw_mimetype") or cell.metadata.get("format") or ""
     if mimetype in ("text/html", "html"):
@@ -233,7 +227,7 @@ def _raw_cell(cell: nbformat.NotebookNode) -> str:
 
 
 def _code_block(text: str, language: str = "") -> str:
-    fence = "`" * max(3, *(len(run) + 1 for run in re.findall(r"`+", text)))
+    fence = "`" * max([3, *(len(run) + 1 for run in re.findall(r"`+", text))])
     return f"{fence}{language}\n{text.rstrip()}\n{fence}"
 
 
@@ -256,13 +250,6 @@ class _ImageWriter:
 
 def _attribute(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
-
-
-def _option_item(value: Any, index: int) -> str:
-    """A figure option given once or as a list with one entry per figure of the cell."""
-    if isinstance(value, list):
-        return str(value[index]) if index < len(value) else ""
-    return "" if value is None else str(value)
 
 
 def _code_cell(
@@ -297,8 +284,8 @@ def _code_cell(
             elif mime == "text/html":
                 yield f"```{{=html}}\n{data[mime]}\n```"
             elif mime:
-                caption = _option_item(options.get("fig-cap"), figure)
-                alt = _option_item(options.get("fig-alt"), figure)
+                caption = figure_option(options.get("fig-cap"), figure)
+                alt = figure_option(options.get("fig-alt"), figure)
                 yield images(mime, data[mime], f"cell-{number}-output-{index}", caption, alt)
                 figure += 1
             elif "text/plain" in data:

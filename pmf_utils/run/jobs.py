@@ -1,16 +1,18 @@
 """What a quarter's run executes, and how an executed notebook becomes the report's pages.
 
 ``plan_jobs`` lists one job per template and parameter set (overview, exceptions, dictionary,
-each ambition, each priority and its KPI pages); ``finish`` turns an executed notebook into
-what the publisher reads: commentary outputs become markdown cells, a priority's KPI notebook
-is split into one notebook per KPI, and the metadata says which page it is and what made it.
+each ambition, each priority and its KPI pages), a priority's or KPI's own notebook
+(``pmf customise``) standing in for the template where the project has one; ``finish`` turns
+an executed notebook into what the publisher reads: commentary outputs become markdown cells,
+a priority's KPI notebook is split into one notebook per KPI, and the metadata says which page
+it is and what made it.
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import takewhile
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from nbformat import NotebookNode
 
 from pmf_utils.data.dataset import Dataset
 from pmf_utils.data.periods import quarter_label
+from pmf_utils.project import own_notebook
 
 
 class UnknownPriority(ValueError):
@@ -31,7 +34,9 @@ class Job:
     """One template executed once: its parameters, output file and page metadata.
 
 
-    ``kpi_pages`` (``kpis`` jobs only) holds the metadata of each KPI page split out of it.
+    ``kpi_pages`` (``kpis`` jobs only) holds the metadata of each KPI page split out of it;
+    ``own_kpis``, the KPIs of the priority that have their own notebook, whose sections here
+    are left out. ``own`` is the analysts' own notebook run instead of ``template``.
     """
 
 
@@ -40,6 +45,14 @@ class Job:
     parameters: dict[str, str]
     page: dict[str, str | None]
     kpi_pages: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    own: Path | None = None
+    own_kpis: tuple[str, ...] = ()
+
+    @property
+    def source(self) -> str:
+        """The notebook as the analyst knows it: ``notebooks/priorities/<id>.ipynb`` or the
+        template's name."""
+        return "/".join(self.own.parts[-3:]) if self.own else self.template
 
 
 def _job(stem: str, parameters: dict[str, str], page: dict, kpi_pages: dict | None = None) -> Job:
@@ -49,8 +62,19 @@ def _job(stem: str, parameters: dict[str, str], page: dict, kpi_pages: dict | No
     return Job(f"{stem}.ipynb", output, parameters, page, kpi_pages or {})
 
 
+def _own(folder: Path | None, kind: str, id: str) -> Path | None:
+    """The priority's or KPI's own notebook, when the project has one."""
+    if folder is None:
+        return None
+    path = own_notebook(folder, kind, id)
+    return path if path.is_file() else None
+
+
 def plan_jobs(
-    data: Dataset, quarter: pd.Period, priorities: Sequence[str] | None = None
+    data: Dataset,
+    quarter: pd.Period,
+    priorities: Sequence[str] | None = None,
+    own_dir: Path | None = None,
 ) -> list[Job]:
     """Every notebook of the quarter (the contract table in ``docs/architecture.md``).
 
@@ -58,7 +82,10 @@ def plan_jobs(
     With ``priorities`` only those priorities' pages, their KPI pages and the pages of the
     ambitions they sit under are run: a quick re-run while working on some priorities. The
     whole-plan pages (overview, exceptions, dictionary) need a full run. KPI notebooks come
-    first as they take longest, which keeps the workers evenly busy to the end.
+    first as they take longest, which keeps the workers evenly busy to the end. A priority or
+    KPI with its own notebook in ``own_dir`` (looked for at each run, so removing the file
+    returns it to the template) runs that notebook, with the template's parameters; a KPI's
+    own notebook is its page, unsplit.
     """
     known = list(data.priorities["priority_id"])
     unknown = [p for p in priorities or () if p not in known]
@@ -81,12 +108,20 @@ def plan_jobs(
                 }
                 for k in kpis.itertuples()
             }
-            page = {"page": "kpis", "id": p.priority_id, "title": p.priority}
-            jobs.append(_job("kpis", {**base, "priority": p.priority_id}, page, pages))
+            parameters = {**base, "priority": p.priority_id}
+            owned = {k: path for k in pages if (path := _own(own_dir, "kpi", k))}
+            for kpi_id, path in owned.items():
+                page = pages.pop(kpi_id)
+                jobs.append(Job("kpis.ipynb", f"kpi-{kpi_id}.ipynb", parameters, page, own=path))
+            if pages:
+                page = {"page": "kpis", "id": p.priority_id, "title": p.priority}
+                job = _job("kpis", parameters, page, pages)
+                jobs.append(replace(job, own_kpis=tuple(owned)))
     for p in chosen.itertuples():
         page = {"page": "priority", "id": p.priority_id, "title": p.priority}
         page = {**page, "ambition": p.ambition_id}
-        jobs.append(_job("priority", {**base, "priority": p.priority_id}, page))
+        job = _job("priority", {**base, "priority": p.priority_id}, page)
+        jobs.append(replace(job, own=_own(own_dir, "priority", p.priority_id)))
     ambitions = data.ambitions[data.ambitions["ambition_id"].isin(chosen["ambition_id"])]
     for a in ambitions.itertuples():
         page = {"page": "ambition", "id": a.ambition_id, "title": a.ambition}
@@ -180,14 +215,15 @@ def finish(nb: NotebookNode, job: Job, out_dir: Path, run: dict) -> tuple[str, .
 
 
     A ``kpis`` notebook becomes ``kpi-<id>.ipynb`` pages (each with the notebook's front
-    matter) and is then removed; every KPI of the priority must have exactly its section.
+    matter) and is then removed; every KPI of the priority must have exactly its section (the
+    sections of KPIs with their own notebook are dropped: that notebook makes their page).
     """
     items = list(report_cells(nb.cells))
     if not job.kpi_pages:
         cells = [c for c in items if not isinstance(c, KpiStart)]
         nbformat.write(_stamped(nb, cells, job.page, run), out_dir / job.output)
         return (job.output,)
-    sections = kpi_sections(items)
+    sections = {k: c for k, c in kpi_sections(items).items() if k not in job.own_kpis}
     missing = [k for k in job.kpi_pages if k not in sections]
     strays = [k for k in sections if k not in job.kpi_pages]
     if missing or strays:

@@ -20,6 +20,8 @@ import nbformat
 import papermill
 from papermill.exceptions import PapermillExecutionError
 
+from pmf_utils.cells import CellOptionsError
+from pmf_utils.run.figures import describe_figures
 from pmf_utils.run.jobs import Job, finish
 from pmf_utils.run.kernels import ENGINE, KernelLost, WarmKernel
 
@@ -50,15 +52,22 @@ class NotebookResult:
     seconds: float
     written: tuple[str, ...] = ()
     error: str | None = None
+    source: str | None = None
+    warnings: tuple[str, ...] = ()
 
 
     @property
     def ok(self) -> bool:
         return self.error is None
 
+    @property
+    def shown(self) -> str:
+        """The executed notebook's name, and the analysts' own notebook it was made from."""
+        return f"{self.name} (from {self.source})" if self.source else self.name
+
 
     def report(self) -> str:
-        return f"notebook {self.name}: {self.error}"
+        return f"notebook {self.shown}: {self.error}"
 
 
 def _template_cell(template: Path, index: int | None) -> str:
@@ -102,8 +111,9 @@ def execute(task: Task) -> NotebookResult:
     """Execute one notebook in this process's warm kernel; never raises, reports instead."""
     started = time.perf_counter()
     job = task.job
-    template = task.templates_dir / job.template
+    template = job.own or task.templates_dir / job.template
     written: tuple[str, ...] = ()
+    warnings: list[str] = []
     error = None
     try:
         kernel = _warm_kernel()
@@ -118,7 +128,10 @@ def execute(task: Task) -> NotebookResult:
             execution_timeout=task.cell_timeout,
             kernel=kernel,
         )
+        warnings = describe_figures(nb, job.source, lambda i: _template_cell(template, i))
         written = finish(nb, job, task.out_dir, task.run)
+    except CellOptionsError as failure:
+        error = str(failure)
     except PapermillExecutionError as failure:
         evalue = (failure.evalue.splitlines() or [""])[0]
         error = f"{_template_cell(template, failure.cell_index)}: {failure.ename}: {evalue}"
@@ -127,7 +140,9 @@ def execute(task: Task) -> NotebookResult:
         _drop_kernel()
     except Exception as failure:  # any failure is this notebook's: reported, not raised
         error = f"{type(failure).__name__}: {failure}"
-    return NotebookResult(job.output, time.perf_counter() - started, written, error)
+    source = job.source if job.own else None
+    seconds = time.perf_counter() - started
+    return NotebookResult(job.output, seconds, written, error, source, tuple(warnings))
 
 
 class KernelPool:

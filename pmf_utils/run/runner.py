@@ -86,6 +86,7 @@ def run_quarter(
     *,
     priorities: Sequence[str] | None = None,
     templates_dir: Path = TEMPLATES_DIR,
+    own_dir: Path | None = None,
     reports_dir: Path,
     workers: int | None = None,
     pool: KernelPool | None = None,
@@ -95,12 +96,14 @@ def run_quarter(
     """Execute the quarter's notebooks into ``reports_dir/<quarter-slug>/``.
 
 
-    Raises ``UnknownPriority`` before writing anything. A full run first removes the folder's
+    ``own_dir`` holds the priorities' and KPIs' own notebooks (``pmf customise``), run in place
+    of the templates for them; it is only read. Raises ``UnknownPriority`` before writing
+    anything. A full run first removes the folder's
     executed notebooks so none is left from an earlier run; a ``priorities`` run replaces only
     its own. Pass ``pool`` to reuse warm kernels across runs; otherwise a pool of ``workers``
     (default: one per core) is started and closed here.
     """
-    jobs = plan_jobs(data, quarter, priorities)
+    jobs = plan_jobs(data, quarter, priorities, own_dir)
     out_dir = (reports_dir / quarter_slug(quarter)).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     if priorities is None:
