@@ -19,7 +19,7 @@ from matplotlib.axes import Axes
 from pmf_utils.data.periods import format_period
 from pmf_utils.pages import markdown as md
 
-LABEL_SIZE = 8
+LABEL_SIZE = 9
 """Points: the size of every label on a chart's face."""
 LABEL_GAP = LABEL_SIZE * 1.3
 """Points between the centres of two end labels, so that neither overlaps the other."""
@@ -115,6 +115,7 @@ def mark_events(ax: Axes, events: Sequence[Event]) -> None:
             ha="center",
             va="bottom",
             fontsize=LABEL_SIZE,
+            fontweight="bold",
             color=EVENT_COLOUR,
             bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": EVENT_COLOUR},
             annotation_clip=False,
