@@ -45,7 +45,7 @@ HOSTILE = {
     "ambition": "People & Place <i>",
     "council": "Anytown <script>alert(6)</script> Council",
     "note": "<b onmouseover=alert(4)>small</b> numbers",
-    "event": "<svg onload=alert(15)> [y](javascript:alert(16)) #set $9",
+    "event": "<svg onload=alert(17)> [y](javascript:alert(18)) #set $9",
 }
 COMMENTARY = """Performance *improved* this quarter. <script>alert(7)</script>
 
@@ -74,7 +74,7 @@ LITERAL = [
     "link removed: only http, https and mailto links are published",
     "#set text(fill: red)",
     "\\textbf{latex}",
-    "<svg onload=alert(15)> [y](javascript:alert(16)) #set $9",
+    "<svg onload=alert(17)> [y](javascript:alert(18)) #set $9",
 ]
 """Text that must be shown as it was written, in the pages and in the booklets."""
 
