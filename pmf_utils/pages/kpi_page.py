@@ -152,11 +152,12 @@ class KpiPage:
         return "\n\n".join(
             [
                 md.figure(png.as_posix(), caption, chart.alt),
-                chart_marks.event_list(chart.events),
+                # The numbers follow their chart directly; the events' words come next.
                 md.details(
                     "Show the numbers behind this chart",
                     md.Markdown(f"{table}\n\n[Download these numbers (CSV)]({csv.as_posix()})"),
                 ),
+                chart_marks.event_list(chart.events),
             ]
         )
 
