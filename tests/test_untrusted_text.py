@@ -3,10 +3,10 @@
 A small council's data is filled with hostile text (script tags, event-handler attributes,
 ``javascript:`` links, raw Typst and LaTeX, markdown that tries to close a table or add
 attributes) in KPI names, definitions, methodology, owners, notes, ambition, priority, council
-and plan names, what the plan calls its priorities, and in the analysts' commentary. The
-quarter is executed through the real templates and published; every page is loaded in
-Chromium, where no dialog may open and no injected element may exist, and the hostile text
-must be shown literally in the pages and in the booklets' extracted text.
+and plan names, what the plan calls its priorities, an event marked on a chart, and in the
+analysts' commentary. The quarter is executed through the real templates and published; every
+page is loaded in Chromium, where no dialog may open and no injected element may exist, and
+the hostile text must be shown literally in the pages and in the booklets' extracted text.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ HOSTILE = {
     "council": "Anytown <script>alert(6)</script> Council",
     "note": "<b onmouseover=alert(4)>small</b> numbers",
     "priority_label": "Goal <b onclick=alert(15)>*x*</b>",
+    "event": "<svg onload=alert(17)> [y](javascript:alert(18)) #set $9",
 }
 COMMENTARY = """Performance *improved* this quarter. <script>alert(7)</script>
 
@@ -76,6 +77,7 @@ LITERAL = [
     "#set text(fill: red)",
     "\\textbf{latex}",
     HOSTILE["priority_label"],
+    "<svg onload=alert(17)> [y](javascript:alert(18)) #set $9",
 ]
 """Text that must be shown as it was written, in the pages and in the booklets."""
 
@@ -119,6 +121,10 @@ def hostile_data(folder: Path) -> Path:
         ),
     )
     with_words(folder, {"priority_label": HOSTILE["priority_label"]})
+    events = [["kpi_id", "period", "label"], ["CH01", "2025-05", HOSTILE["event"]]]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(events)
+    (folder / "annotations.csv").write_text(buffer.getvalue(), "utf-8")
     narrative = folder / "narrative" / "2025-26-q1"
     narrative.mkdir(parents=True)
     (narrative / "kpi-CH01.md").write_text(COMMENTARY, "utf-8")

@@ -51,7 +51,7 @@ def test_shipped_data_is_clean() -> None:
                 "lag_months, source, benchmark_source, owner, change_threshold, spc_rebase, "
                 "year_to_date, ci_level, spc_method, spc_screen_outliers, spc_fix_after_n_points, "
                 "spc_shift_length, spc_trend_length, spc_min_points, spc_trial_below, "
-                "spc_two_in_three)",
+                "spc_two_in_three, seasonal, chart_years, chart_from_zero, chart_benchmarks)",
                 "kpis.csv:1: owner: missing column",
             ],
         ),

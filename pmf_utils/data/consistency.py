@@ -48,13 +48,17 @@ def cross_checks(tables: dict[str, Table]) -> list[Problem]:
     found += _check_refs(tables.get("kpis.csv"), "priority_id", priorities, "priorities.csv")
     kpis = _kpi_rows(tables.get("kpis.csv"))
     found += _check_kpis(tables.get("kpis.csv"))
-    for name in ("targets.csv", "observations.csv", "comparators.csv"):
+    for name in _BY_KPI:
         found += _check_refs(tables.get(name), "kpi_id", kpi_ids, "kpis.csv")
     found += _check_targets(tables.get("targets.csv"), kpis)
-    for name in ("targets.csv", "observations.csv", "comparators.csv"):
+    for name in _BY_KPI:
         found += _check_periods(tables.get(name), kpis)
     found += _check_observations(tables.get("observations.csv"), kpis)
     return found
+
+
+_BY_KPI = ("targets.csv", "observations.csv", "comparators.csv", "annotations.csv")
+"""The files whose rows each belong to a KPI and one of its periods."""
 
 
 def _check_plan(table: Table | None) -> list[Problem]:
@@ -132,12 +136,27 @@ def _check_kpis(table: Table | None) -> list[Problem]:
         if threshold is not None and threshold < 0:
             found.append(table.problem(line, "change_threshold", "cannot be negative"))
         found += _spc_problems(table, line, row, None)
+        found += _chart_problems(table, line, row)
         frequency = row.get("frequency", "")
         for text in filter(None, (t.strip() for t in row.get("spc_rebase", "").split(";"))):
             try:
                 parse_period(text, frequency)
             except PeriodError as error:
                 found.append(table.problem(line, "spc_rebase", str(error)))
+    return found
+
+
+def _chart_problems(table: Table, line: int, row: Row) -> list[Problem]:
+    """Chart options that read as valid cells but cannot be drawn."""
+    found = []
+    years = row.get("chart_years", "")
+    if years and not years.strip("0"):
+        found.append(table.problem(line, "chart_years", "show at least 1 year"))
+    shown = [part.strip() for part in row.get("chart_benchmarks", "").split(";")]
+    if "none" in shown and len(shown) > 1:
+        found.append(
+            table.problem(line, "chart_benchmarks", "'none' cannot be combined with a benchmark")
+        )
     return found
 
 
@@ -223,8 +242,13 @@ def _check_periods(table: Table | None, kpis: dict[str, Row]) -> list[Problem]:
             found.append(table.problem(line, "period", f"{error} ({frequency} KPI)"))
             continue
         base = row_key(table.spec, row)
-        keys[-1] = None if base is None else tuple(
-            period if k == "period" else part for k, part in zip(table.spec.key, base, strict=True)
+        keys[-1] = (
+            None
+            if base is None
+            else tuple(
+                period if k == "period" else part
+                for k, part in zip(table.spec.key, base, strict=True)
+            )
         )
     return found + duplicates(table, keys)
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from pmf_utils.data.periods import parse_period
 from pmf_utils.data.problems import DataError
-from pmf_utils.data.schema import SPECS
+from pmf_utils.data.schema import BENCHMARK_SERIES, SPECS
 from pmf_utils.data.tables import Table, parse_number
 from pmf_utils.data.validation import read_all
 from pmf_utils.data.words import Words, from_fields
@@ -61,6 +61,8 @@ class Dataset:
     observations: pd.DataFrame
     comparators: pd.DataFrame
     fingerprint: str
+    annotations: pd.DataFrame
+    """Events and interventions to mark on a KPI's charts: ``kpi_id``, ``period``, ``label``."""
 
     def kpi(self, kpi_id: str) -> pd.Series:
         """One KPI's data dictionary entry."""
@@ -157,6 +159,7 @@ def _load(folder: Path, stamp: tuple) -> Dataset:
         observations=_observations(tables["observations.csv"], frequency),
         comparators=_comparators(tables.get("comparators.csv"), frequency),
         fingerprint=fingerprint(folder),
+        annotations=_annotations(tables.get("annotations.csv"), frequency),
     )
 
 
@@ -193,9 +196,7 @@ def _plan(table: Table) -> Plan:
     )
 
 
-def _kpis(
-    table: Table, priorities: pd.DataFrame, plan_method: spc_methods.Method
-) -> pd.DataFrame:
+def _kpis(table: Table, priorities: pd.DataFrame, plan_method: spc_methods.Method) -> pd.DataFrame:
     kpis = _frame(table)
     # Each KPI's SPC method as a Method object; its option columns are folded into it.
     methods = [spc_methods.resolve(row, plan_method) for row in kpis.to_dict("records")]
@@ -203,7 +204,10 @@ def _kpis(
     _numbers(kpis, "rate_per", "change_threshold")
     kpis["decimals"] = kpis["decimals"].astype(int)
     kpis["lag_months"] = kpis["lag_months"].astype(int)
-    kpis["year_to_date"] = kpis["year_to_date"] == "true"
+    for flag in ("year_to_date", "seasonal", "chart_from_zero"):
+        kpis[flag] = kpis[flag] == "true"
+    kpis["chart_years"] = [int(text) if text else 0 for text in kpis["chart_years"]]
+    kpis["chart_benchmarks"] = [_benchmarks(text) for text in kpis["chart_benchmarks"]]
     kpis["spc_rebase"] = [
         tuple(parse_period(t.strip(), f) for t in text.split(";") if t.strip())
         for text, f in zip(kpis["spc_rebase"], kpis["frequency"], strict=True)
@@ -211,6 +215,12 @@ def _kpis(
     structure = priorities[["priority_id", "priority", "ambition_id", "ambition"]]
     kpis = kpis.merge(structure, on="priority_id", how="left")
     return kpis.set_index("kpi_id", drop=False).rename_axis(None)
+
+
+def _benchmarks(text: str) -> tuple[str, ...]:
+    """The benchmarks a KPI's charts draw: blank is every one, ``none`` is none."""
+    named = {part.strip() for part in text.split(";") if part.strip()}
+    return tuple(b for b in BENCHMARK_SERIES if not named or b in named)
 
 
 def _targets(table: Table | None, frequency: dict[str, str]) -> pd.DataFrame:
@@ -253,6 +263,10 @@ def _observations(table: Table, frequency: dict[str, str]) -> pd.DataFrame:
         ";".join(sorted({f.strip() for f in text.split(";") if f.strip()})) for text in obs["flag"]
     ]
     return _with_periods(obs, frequency)
+
+
+def _annotations(table: Table | None, frequency: dict[str, str]) -> pd.DataFrame:
+    return _with_periods(_frame(table, SPECS["annotations.csv"].key), frequency)
 
 
 def _comparators(table: Table | None, frequency: dict[str, str]) -> pd.DataFrame:

@@ -18,6 +18,11 @@ NON_NEGATIVE_UNITS = ("percentage", "count", "rate", "days", "ratio")
 POLARITIES = ("higher", "lower", "none")
 BOOLEAN = ("true", "false")
 FLAGS = ("provisional", "revised", "estimated", "suppressed")
+BENCHMARK_SERIES = ("england", "region", "neighbours")
+"""The comparisons ``observations.csv`` holds beside each figure, as ``chart_benchmarks`` names
+them; ``none`` draws none."""
+LABEL_LENGTH = 60
+"""The longest annotation label: it must read as a short note under a chart, not a paragraph."""
 PLAN_FIELDS = (
     "council",
     "plan_title",
@@ -44,7 +49,8 @@ class Column:
     kind: str = "text"  # text, id, kpi_id, number, integer, choice, flags, period, year
     required: bool = True  # the column must be present in the header
     blank: bool = False  # cells may be left blank
-    choices: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()  # for choice, and for each ';'-separated part of flags
+    longest: int = 0  # the most characters a cell may hold (0: no limit)
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,16 @@ SPECS: dict[str, FileSpec] = {
                 Column("year_to_date", "choice", required=False, blank=True, choices=BOOLEAN),
                 Column("ci_level", "choice", required=False, blank=True, choices=CI_LEVELS),
                 *(Column(name, required=False, blank=True) for name in SPC_SETTINGS),
+                Column("seasonal", "choice", required=False, blank=True, choices=BOOLEAN),
+                Column("chart_years", "integer", required=False, blank=True),
+                Column("chart_from_zero", "choice", required=False, blank=True, choices=BOOLEAN),
+                Column(
+                    "chart_benchmarks",
+                    "flags",
+                    required=False,
+                    blank=True,
+                    choices=(*BENCHMARK_SERIES, "none"),
+                ),
             ),
             key=("kpi_id",),
         ),
@@ -144,6 +160,16 @@ SPECS: dict[str, FileSpec] = {
                 Column("value", "number"),
             ),
             key=("kpi_id", "period", "area"),
+            required=False,
+        ),
+        FileSpec(
+            "annotations.csv",
+            (
+                Column("kpi_id", "kpi_id"),
+                Column("period", "period"),
+                Column("label", longest=LABEL_LENGTH),
+            ),
+            key=("kpi_id", "period", "label"),
             required=False,
         ),
     )

@@ -115,6 +115,8 @@ def parse_number(text: str) -> float:
 def _cell_problem(column: Column, text: str) -> str | None:
     if not text:
         return None if column.blank else "is blank"
+    if column.longest and len(text) > column.longest:
+        return f"is {len(text)} characters long; keep it to {column.longest} or fewer"
     kind = column.kind
     if kind == "id" and not re.match(ID_PATTERN, text):
         return f"'{text}' is not an id (lower case letters, digits and single hyphens)"
@@ -155,8 +157,10 @@ def _checkduplicates(table: Table) -> list[Problem]:
     key = table.spec.key
     required = {k for k in key if table.spec.column(k).required}
     # plan.csv repeats some fields on purpose; periods are compared once parsed.
-    if table.spec.name == "plan.csv" or "period" in table.columns or not required <= set(
-        table.columns
+    if (
+        table.spec.name == "plan.csv"
+        or "period" in table.columns
+        or not required <= set(table.columns)
     ):
         return []
     return duplicates(table, [row_key(table.spec, row) for row in table.rows])
@@ -187,9 +191,7 @@ def duplicates(table: Table, keys: list[tuple | None]) -> list[Problem]:
             continue
         if key in first:
             found.append(
-                table.problem(
-                    line, label, f"duplicate of line {first[key]} ({_key_text(key)})"
-                )
+                table.problem(line, label, f"duplicate of line {first[key]} ({_key_text(key)})")
             )
         else:
             first[key] = line

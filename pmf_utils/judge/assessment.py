@@ -136,10 +136,11 @@ def _comparisons(
             "quartile": None,
         }
     value, polarity = current["value"], kpi["polarity"]
-    # A year-to-date figure grows through the year: only the same period a year earlier compares.
+    # A year-to-date figure grows through the year, and a seasonal one rises and falls with
+    # the seasons: only the same period a year earlier compares.
     previous, direction_previous = (
         (math.nan, v.NOT_AVAILABLE)
-        if kpi.get("year_to_date", False)
+        if kpi.get("year_to_date", False) or kpi.get("seasonal", False)
         else _travel(kpi, rows, current, 1)
     )
     year_earlier, direction_year = _travel(kpi, rows, current, PERIODS_PER_YEAR[kpi["frequency"]])
@@ -255,9 +256,7 @@ def judge(dataset: Dataset, quarter: pd.Period | None = None) -> Judged:
     targets = by_kpi(dataset.targets)
     comparators = by_kpi(dataset.comparators)
     judged = {
-        kpi_id: _judge_kpi(
-            kpi, observations(kpi_id), targets(kpi_id), comparators(kpi_id), quarter
-        )
+        kpi_id: _judge_kpi(kpi, observations(kpi_id), targets(kpi_id), comparators(kpi_id), quarter)
         for kpi_id, kpi in dataset.kpis.iterrows()
     }
     frame = pd.DataFrame([row for row, _ in judged.values()], columns=list(COLUMNS))

@@ -1,10 +1,14 @@
 """Charts for KPI pages and booklets, each with a text alternative written from the data.
 
-One style for every chart: seaborn's white grid, the Okabe-Ito colour-blind-safe palette, and
-no meaning carried by colour alone (every series has its own line style and marker and is
-labelled in words at its end; special-cause points have their own marker shapes and a legend
-in words). Each chart function returns a ``Chart``: the figure, its alt text and the numbers
-behind it, so pages can show the numbers as a table and offer them as CSV.
+One style for every chart, after the Government Analysis Function's guidance: light horizontal
+gridlines only, four colours at most (the council's line in blue, the target in orange, the
+context in grey; on an SPC chart the Making Data Count colours of special-cause points), and no
+meaning carried by colour alone: every series has its own line style and marker and is labelled
+in words at its end (``chart_marks``), special-cause points have their own marker shapes and a
+legend in words. The target is drawn as it was in each period, a step where it changed; events
+from ``annotations.csv`` are numbered marks, listed in words by the page. Each chart function
+returns a ``Chart``: the figure, its alt text and the numbers behind it, so pages can show the
+numbers as a table and offer them as CSV.
 
 Charts draw on a ``Figure`` of their own and never touch pyplot's global state or backend, so
 importing the package changes nothing for an analyst's own ``plt.show()`` in a notebook.
@@ -25,6 +29,14 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from pmf_utils.judge.vocabulary import BAD, GOOD, NEUTRAL, format_value
+from pmf_utils.pages.chart_marks import (
+    EndLabel,
+    Event,
+    describe_events,
+    include_zero,
+    mark_events,
+    place_end_labels,
+)
 
 OKABE_ITO = {
     "blue": "#0072B2",
@@ -38,9 +50,10 @@ OKABE_ITO = {
 }
 SERIES_STYLE = {
     "value": {"color": OKABE_ITO["blue"], "linestyle": "-", "marker": "o", "linewidth": 2.2},
-    "england": {"color": OKABE_ITO["black"], "linestyle": ":", "marker": "s", "linewidth": 1.4},
-    "region": {"color": OKABE_ITO["purple"], "linestyle": "-.", "marker": "^", "linewidth": 1.4},
-    "neighbours": {"color": OKABE_ITO["green"], "linestyle": "--", "marker": "D", "linewidth": 1.4},
+    # Benchmarks are context: one grey, told apart by line style, marker and their labels.
+    "england": {"color": OKABE_ITO["grey"], "linestyle": ":", "marker": "s", "linewidth": 1.4},
+    "region": {"color": OKABE_ITO["grey"], "linestyle": "-.", "marker": "^", "linewidth": 1.4},
+    "neighbours": {"color": OKABE_ITO["grey"], "linestyle": "--", "marker": "D", "linewidth": 1.4},
 }
 SPECIAL_STYLE = {
     "improvement": {"color": GOOD, "marker": "^", "label": "Special cause: improvement"},
@@ -59,6 +72,8 @@ class Chart:
     figure: Figure
     alt: str
     data: pd.DataFrame
+    events: Sequence[Event] = ()
+    """The events marked on the chart, for the page to list in words."""
 
     def save(self, folder: Path) -> tuple[Path, Path]:
         """Write the PNG and the CSV of the numbers behind it; close the figure."""
@@ -82,7 +97,8 @@ def style() -> dict:
             "axes.titleweight": "bold",
             "axes.titlesize": 11,
             "axes.titlelocation": "left",
-            "grid.color": "#e5e5e5",
+            "grid.color": "#e8e8e8",
+            "axes.grid.axis": "y",
             "axes.spines.top": False,
             "axes.spines.right": False,
             "svg.hashsalt": "pmf",
@@ -106,19 +122,6 @@ def format_number(value: float, unit: str, decimals: int = 0) -> str:
     return format_value(value, "count" if unit in ("rate", "days") else unit, decimals)
 
 
-def _label_line_end(ax: Axes, x: float, y: float, text: str, colour: str) -> None:
-    ax.annotate(
-        text,
-        xy=(x, y),
-        xytext=(6, 0),
-        textcoords="offset points",
-        va="center",
-        fontsize=8,
-        color=colour,
-        annotation_clip=False,
-    )
-
-
 Targets = float | Sequence[float] | None
 """One target for the whole chart, or the target in force for each period (NaN for none)."""
 
@@ -135,33 +138,39 @@ def _latest(targets: list[float]) -> float | None:
     return known[-1] if known else None
 
 
-def _target_line(ax: Axes, targets: list[float], unit: str, decimals: int) -> None:
-    """A dashed target line, a step where the target changed, labelled in words above the
-    start of the latest target's run."""
+def _target_line(ax: Axes, targets: list[float], unit: str, decimals: int) -> EndLabel | None:
+    """A dashed target line, a step where the target changed (half way between the last
+    period of one target and the first of the next); returns its label for the line's end."""
     latest = _latest(targets)
     if latest is None:
-        return
+        return None
     style = {"color": OKABE_ITO["orange"], "linestyle": (0, (6, 3)), "linewidth": 1.4}
     if len(set(targets)) == 1:
         ax.axhline(latest, **style)
-        where: tuple = (0, latest)
-        coords: tuple = ("axes fraction", "data")
     else:
         ax.step(range(len(targets)), targets, where="mid", **style)
-        start = len(targets) - 1
-        while start > 0 and targets[start - 1] == latest:
-            start -= 1
-        where, coords = (start - 0.5, latest), ("data", "data")
-    ax.annotate(
-        f"Target {format_number(latest, unit, decimals)}",
-        xy=where,
-        xycoords=coords,
-        xytext=(2, 3),
-        textcoords="offset points",
-        va="bottom",
-        fontsize=8,
-        color=OKABE_ITO["orange"],
-    )
+    text = f"Target {format_number(latest, unit, decimals)}"
+    return EndLabel(len(targets) - 1, latest, text, OKABE_ITO["orange"])
+
+
+def _finish(
+    ax: Axes, labels: list[EndLabel | None], events: Sequence[Event], from_zero: bool
+) -> None:
+    """What every line chart ends with: events marked, the axis from zero if asked, the
+    layout fixed, then the end labels placed (they need the final layout)."""
+    mark_events(ax, events)
+    if from_zero:
+        include_zero(ax)
+    ax.figure.tight_layout()
+    place_end_labels(ax, [label for label in labels if label is not None])
+
+
+def _with_events(data: pd.DataFrame, events: Sequence[Event]) -> pd.DataFrame:
+    """The numbers behind a chart with each row's events, when the chart marks any."""
+    if not events:
+        return data
+    column = ["; ".join(e.text() for e in events if e.x == i) for i in range(len(data))]
+    return data.assign(event=column)
 
 
 def _period_axis(ax: Axes, labels: list[str]) -> None:
@@ -187,13 +196,17 @@ def trend_chart(
     judgement: str,
     names: dict[str, str],
     subject: str,
+    events: Sequence[Event] = (),
+    from_zero: bool = False,
 ) -> Chart:
     """The KPI over time against its target and benchmarks.
 
-    ``history`` has one row per period in order, with ``period_label``, ``value`` and
-    optionally ``england``, ``region`` and ``neighbours``; ``names`` gives the words for each
-    series (e.g. ``{"region": "West Midlands"}``); ``judgement`` is the status in words and
-    ``subject`` what the chart is of (the KPI's name), for the alt text.
+    ``history`` has one row per period in order (a period without a figure is a gap, not
+    left out), with ``period_label``, ``value`` and optionally ``england``, ``region`` and
+    ``neighbours`` (those to draw); ``names`` gives the words for each series (e.g.
+    ``{"region": "West Midlands"}``); ``judgement`` is the status in words and ``subject``
+    what the chart is of (the KPI's name), for the alt text. ``events`` are marked on it;
+    ``from_zero`` takes the value axis down to zero.
     """
     columns = [c for c in ("value", "england", "region", "neighbours") if c in history]
     columns = [c for c in columns if history[c].notna().any()]
@@ -202,25 +215,26 @@ def trend_chart(
         fig = Figure(figsize=FIGSIZE)
         ax = fig.subplots()
         x = list(range(len(labels)))
+        ends: list[EndLabel | None] = []
         for column in columns:
             spec = SERIES_STYLE[column]
-            sns.lineplot(x=x, y=history[column].to_numpy(), ax=ax, markersize=5, **spec)
+            # Plain matplotlib: a missing figure breaks the line instead of bridging the gap.
+            ax.plot(x, history[column].to_numpy(), markersize=5, **spec)
             last = history[column].last_valid_index()
             if last is not None:
                 pos = labels.index(history.loc[last, "period_label"])
-                _label_line_end(ax, pos, history.loc[last, column], names[column], spec["color"])
+                y = history.loc[last, column]
+                ends.append(EndLabel(pos, y, names[column], spec["color"]))
         targets = per_period(target, len(labels))
-        _target_line(ax, targets, unit, decimals)
+        ends.append(_target_line(ax, targets, unit, decimals))
         _period_axis(ax, labels)
         ax.yaxis.set_major_formatter(unit_formatter(unit, decimals))
-        ax.set_xlabel("")
-        ax.set_ylabel("")
-        fig.tight_layout()
+        _finish(ax, ends, events, from_zero)
     data = history[["period_label", *columns]].rename(columns={"period_label": "period", **names})
     if _latest(targets) is not None:
         data = data.assign(target=targets)
     alt = describe_trend(history, unit, decimals, targets, judgement, subject)
-    return Chart(name, fig, alt, data)
+    return Chart(name, fig, alt + describe_events(events), _with_events(data, events), events)
 
 
 def describe_trend(
@@ -265,12 +279,15 @@ def spc_chart(
     decimals: int,
     target: Targets,
     summary: str,
+    events: Sequence[Event] = (),
+    from_zero: bool = False,
 ) -> Chart:
     """An XmR chart: the values, the mean, the process limits and special-cause points.
 
     ``spc`` has one row per point with ``period_label``, ``value``, ``mean``, ``lpl``,
     ``upl`` and ``special`` ('improvement', 'concern', 'neutral' or '' for common cause);
-    ``summary`` is the variation and assurance in words, for the alt text.
+    ``summary`` is the variation and assurance in words, for the alt text. ``events`` and
+    ``from_zero`` as for ``trend_chart``.
     """
     labels = spc["period_label"].tolist()
     x = list(range(len(labels)))
@@ -278,12 +295,14 @@ def spc_chart(
         fig = Figure(figsize=FIGSIZE)
         ax = fig.subplots()
         ax.plot(x, spc["value"], color=OKABE_ITO["grey"], marker="o", markersize=4, linewidth=1.4)
-        ax.plot(x, spc["mean"], color=OKABE_ITO["black"], linewidth=1.2, label="Mean")
+        ax.plot(x, spc["mean"], color=OKABE_ITO["black"], linewidth=1.2)
         for column in ("lpl", "upl"):
             ax.plot(x, spc[column], color=OKABE_ITO["grey"], linestyle="--", linewidth=1.1)
-        _label_line_end(ax, x[-1], spc["upl"].iloc[-1], "Upper limit", OKABE_ITO["grey"])
-        _label_line_end(ax, x[-1], spc["lpl"].iloc[-1], "Lower limit", OKABE_ITO["grey"])
-        _label_line_end(ax, x[-1], spc["mean"].iloc[-1], "Mean", OKABE_ITO["black"])
+        ends = [
+            EndLabel(x[-1], spc["upl"].iloc[-1], "Upper limit", OKABE_ITO["grey"]),
+            EndLabel(x[-1], spc["lpl"].iloc[-1], "Lower limit", OKABE_ITO["grey"]),
+            EndLabel(x[-1], spc["mean"].iloc[-1], "Mean", OKABE_ITO["black"]),
+        ]
         for kind, spec in SPECIAL_STYLE.items():
             points = spc[spc["special"] == kind]
             if not points.empty:
@@ -296,12 +315,12 @@ def spc_chart(
                     marker=spec["marker"],
                     label=spec["label"],
                 )
-        _target_line(ax, per_period(target, len(labels)), unit, decimals)
+        ends.append(_target_line(ax, per_period(target, len(labels)), unit, decimals))
         if any((spc["special"] != "").tolist()):
             ax.legend(loc="upper left", fontsize=8, frameon=False)
         _period_axis(ax, labels)
         ax.yaxis.set_major_formatter(unit_formatter(unit, decimals))
-        fig.tight_layout()
+        _finish(ax, ends, events, from_zero)
     data = spc[["period_label", "value", "mean", "lpl", "upl", "special"]].rename(
         columns={
             "period_label": "period",
@@ -318,7 +337,7 @@ def spc_chart(
         f"{fmt(spc['lpl'].iloc[-1])} to {fmt(spc['upl'].iloc[-1])}; "
         f"{flagged} point{'s' if flagged != 1 else ''} flagged as special cause. {summary}"
     ).strip()
-    return Chart(name, fig, alt, data)
+    return Chart(name, fig, alt + describe_events(events), _with_events(data, events), events)
 
 
 def benchmark_chart(

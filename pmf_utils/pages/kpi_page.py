@@ -11,10 +11,11 @@ import pandas as pd
 from IPython.display import display
 
 from pmf_utils.data.periods import PERIODS_PER_YEAR, format_period
+from pmf_utils.data.schema import BENCHMARK_SERIES
 from pmf_utils.judge import vocabulary as v
 from pmf_utils.judge.assessment import JUDGEMENT_KINDS
 from pmf_utils.judge.targets import targets_by_period
-from pmf_utils.pages import charts
+from pmf_utils.pages import chart_marks, charts
 from pmf_utils.pages import markdown as md
 
 RECENT_YEARS = 3
@@ -78,7 +79,7 @@ class KpiPage:
             ("Latest figure", f"{row['value_text']} ({row['period'] or 'no period'})"),
             ("Target", row["target_text"] or "No target: monitor only"),
             ("Status", self.cell(row, "status")),
-            ("Compared with the previous period", self.cell(row, "direction_previous")),
+            ("Compared with the previous period", self._previous(row)),
             ("Compared with a year earlier", self.cell(row, "direction_year")),
             ("Compared with England", self.cell(row, "benchmark_england")),
             (f"Compared with {names.region_name}", self.cell(row, "benchmark_region")),
@@ -97,6 +98,36 @@ class KpiPage:
             facts.append(("Note", row["note"]))
         table = pd.DataFrame(facts, columns=["Measure", "Judgement"])
         return md.table(table, f"{row['name']}: judgements for {self.label}")
+
+    def _previous(self, row: pd.Series) -> md.Markdown:
+        """The direction against the previous period, or why a KPI is not compared so."""
+        kpi = self.data.kpi(row["kpi_id"])
+        if not (kpi["seasonal"] or kpi["year_to_date"]):
+            return self.cell(row, "direction_previous")
+        why = "seasonal" if kpi["seasonal"] else "year to date"
+        return md.text(f"Not compared: the figures are {why}; see a year earlier")
+
+    def _chart_frame(self, kpi_id: str) -> pd.DataFrame:
+        """The history a trend chart draws: every period from the first figure held to the
+        latest (one without a figure is a gap, not squeezed out), the last ``chart_years`` of
+        it where the KPI's entry says so, and only the benchmarks the entry names."""
+        kpi = self.data.kpi(kpi_id)
+        history = self._history_frame(kpi_id)
+        if history.empty:
+            return history
+        periods = pd.period_range(history["period"].iloc[0], history["period"].iloc[-1])
+        history = history.set_index("period").reindex(list(periods)).reset_index(names="period")
+        history["period_label"] = [format_period(p) for p in history["period"]]
+        if kpi["chart_years"]:
+            history = history.tail(PERIODS_PER_YEAR[kpi["frequency"]] * kpi["chart_years"])
+        hidden = [b for b in BENCHMARK_SERIES if b not in kpi["chart_benchmarks"]]
+        return history.drop(columns=hidden).reset_index(drop=True)
+
+    def _events(self, kpi_id: str, periods: pd.Series) -> list[chart_marks.Event]:
+        """The KPI's annotations up to the quarter that fall on a chart of ``periods``."""
+        notes = self.data.annotations
+        mine = notes[(notes["kpi_id"] == kpi_id) & (notes["period_end"] <= self.quarter.end_time)]
+        return chart_marks.events_on(mine, periods.tolist())
 
     def _history_frame(self, kpi_id: str) -> pd.DataFrame:
         series = self.data.series(kpi_id)
@@ -121,16 +152,18 @@ class KpiPage:
         return "\n\n".join(
             [
                 md.figure(png.as_posix(), caption, chart.alt),
+                # The numbers follow their chart directly; the events' words come next.
                 md.details(
                     "Show the numbers behind this chart",
                     md.Markdown(f"{table}\n\n[Download these numbers (CSV)]({csv.as_posix()})"),
                 ),
+                chart_marks.event_list(chart.events),
             ]
         )
 
     def _trend(self, kpi_id: str, recent: bool) -> str:
-        row = self.assessment.loc[kpi_id]
-        history = self._history_frame(kpi_id)
+        row, kpi = self.assessment.loc[kpi_id], self.data.kpi(kpi_id)
+        history = self._chart_frame(kpi_id)
         if history["value"].notna().sum() == 0:
             return "No figures yet."
         if recent:
@@ -152,6 +185,8 @@ class KpiPage:
             v.label("status", row["status"]),
             names,
             row["name"],
+            self._events(kpi_id, history["period"]),
+            kpi["chart_from_zero"],
         )
         span = f"{history['period_label'].iloc[0]} to {history['period_label'].iloc[-1]}"
         return self._chart(chart, f"{row['name']}, {span}", row)
@@ -180,7 +215,14 @@ class KpiPage:
         )
         targets = self._targets(kpi_id, points["period"])
         chart = charts.spc_chart(
-            f"{kpi_id}-spc", points, row["unit"], int(row["decimals"]), targets, summary
+            f"{kpi_id}-spc",
+            points,
+            row["unit"],
+            int(row["decimals"]),
+            targets,
+            summary,
+            self._events(kpi_id, points["period"]),
+            self.data.kpi(kpi_id)["chart_from_zero"],
         )
         below = result.options.trial_below
         trial = f" Trial limits: fewer than {below} points." if result.trial else ""
@@ -195,12 +237,12 @@ class KpiPage:
     def _benchmarks(self, kpi_id: str) -> str:
         row = self.assessment.loc[kpi_id]
         plan = self.data.plan
-        areas = [
-            (plan.council, row["value"]),
-            ("England", row["england"]),
-            (plan.region_name, row["region"]),
-            (plan.neighbours_name, row["neighbours"]),
-        ]
+        names = {"england": "England", "region": plan.region_name}
+        names["neighbours"] = plan.neighbours_name
+        drawn = self.data.kpi(kpi_id)["chart_benchmarks"]
+        if not drawn:
+            return "### Benchmarks\n\nThis KPI's charts draw no comparison with other areas."
+        areas = [(plan.council, row["value"]), *((names[b], row[b]) for b in drawn)]
         frame = pd.DataFrame(areas, columns=["area", "value"])
         if frame["value"].iloc[1:].isna().all() or pd.isna(row["value"]):
             return "### Benchmarks\n\nNo comparison with other areas is available."
