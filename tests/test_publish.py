@@ -300,7 +300,7 @@ LONG_NAME = (
 def build_fixture_case(folder: Path) -> ReportCase:
     """Two quarters of executed notebooks for the mini council (one KPI with a 200-character
     name), as the run would leave them."""
-    kpis = MINI_FILES["kpis.csv"].replace("Number of fly-tips reported", LONG_NAME)
+    kpis = MINI_FILES["kpis.csv"].replace("Number of fly-tips reported", f'"{LONG_NAME}"')
     data = load(write_folder(folder / "data", {**MINI_FILES, "kpis.csv": kpis}))
     for step, quarter in enumerate((EARLIER, LATER)):
         writer = _Quarter(data, quarter, folder / quarter_slug(quarter), step)
