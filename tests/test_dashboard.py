@@ -133,3 +133,15 @@ def test_the_booklet_lays_the_cards_out_as_a_typst_grid(tmp_path: Path) -> None:
     assert '#h(1fr)#box(baseline: 20%, image("figures/K-spark.svg", alt: "Recent figures"' in typst
     assert f'alt: "{icon.words}", height: 1.5em' in typst  # a card's icons are a line high
     assert "#figure" not in typst  # the sparkline is not a captioned figure
+
+
+def test_the_booklet_drops_website_only_content_with_the_cells_it_empties(tmp_path: Path) -> None:
+    """Quarto would write an empty block for each emptied cell, whose spacing can push a full
+    KPI page onto a blank one."""
+    markdown = (
+        '::: {.cell}\n::: {.cell-output}\n::: {.content-visible when-format="html"}\n'
+        "Website only.\n:::\n:::\n:::\n\nBoth.\n"
+    )
+    lua = REPO / "_extensions" / "pmf" / "pmf-booklet.lua"
+    [typst] = convert([Conversion(tmp_path / "x.md", markdown, "typst", (str(lua),))])
+    assert "Website only" not in typst and "#block" not in typst and "Both." in typst

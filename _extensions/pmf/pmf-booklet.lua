@@ -42,6 +42,15 @@ local function drop_details(blocks)
   return kept
 end
 
+-- Website-only content goes here already, with the notebook cells it leaves empty (Quarto
+-- would write each as an empty block, whose spacing can push a full page onto a new one).
+local function website_only(div)
+  local html = div.classes:includes("content-visible") and div.attributes["when-format"] == "html"
+  if html or #div.content == 0 then
+    return {}
+  end
+end
+
 -- Each page's headings move under its part heading, and stay out of the contents and the
 -- bookmarks (a scoped `set` rule), which list the parts only.
 local function shift(div)
@@ -244,6 +253,7 @@ end
 -- their cells (the Making Data Count icons) carry their alt text, which PDF/UA-1 requires.
 return {
   { Blocks = drop_details },
+  { Div = website_only },
   { Div = shift },
   { Pandoc = links },
   { Figure = figure, Table = natural_widths },
