@@ -144,7 +144,9 @@ def _target_steps(
                 runs.append([])
             continue
         start, end = max(0, i - half), min(len(targets) - 1, i + half)
-        runs[-1] += [(x(start), y(target)), (x(end), y(target))]
+        for point in ((x(start), y(target)), (x(end), y(target))):
+            if not runs[-1] or runs[-1][-1] != point:
+                runs[-1].append(point)
     return [run for run in runs if run]
 
 
