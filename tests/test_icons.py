@@ -150,7 +150,8 @@ def test_report_tables_show_icons_with_their_words(
     )
     first = kpis[kpis["priority_id"] == priority].iloc[0]
     variation = icons.icon("variation", first["spc_variation"], first["polarity"])
-    assert f"![{variation.words}](figures/{variation.file}) {variation.words}" in dashboard
+    image = f"![{variation.words}](figures/{variation.file})"
+    assert f"Variation: {image} {variation.words}" in dashboard
 
 
 def test_kpi_tables_can_become_cards_in_the_built_in_engine(tmp_path: Path) -> None:

@@ -56,8 +56,8 @@ class DashboardPage:
         facts = [
             _fact("A year earlier", row, "year_earlier_value", self.cell(row, "direction_year")),
             self._benchmark(row),
-            self.cell(row, "spc_variation"),
-            self.cell(row, "spc_assurance"),
+            md.Markdown(f"Variation: {self.cell(row, 'spc_variation')}"),
+            md.Markdown(f"Assurance: {self.cell(row, 'spc_assurance')}"),
         ]
         if PERIODS_PER_YEAR[row["frequency"]] > 1:  # else the previous period is a year earlier
             previous = self.cell(row, "direction_previous")
