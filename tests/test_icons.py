@@ -133,8 +133,8 @@ def test_report_tables_show_icons_with_their_words(
         page = report.Report(None, mini_data)
         page.icon_table()
         priority = page.pick("priority", None)[0]
-        page.summary_table(priority)
-    overview, summary = (s["text/markdown"] for s in shown)
+        page.dashboard(priority)
+    overview, dashboard = (s["text/markdown"] for s in shown)
     kpis = page.assessment
     for kpi_id, name in zip(kpis["kpi_id"], kpis["name"], strict=True):
         assert overview.count(f"](kpi-{kpi_id}.ipynb)") == 1, name
@@ -150,8 +150,8 @@ def test_report_tables_show_icons_with_their_words(
     )
     first = kpis[kpis["priority_id"] == priority].iloc[0]
     variation = icons.icon("variation", first["spc_variation"], first["polarity"])
-    assert f"![{variation.words}](figures/{variation.file}) " in summary
-    assert "| Variation | Assurance |" in summary
+    image = f"![{variation.words}](figures/{variation.file})"
+    assert f"Variation: {image} {variation.words}" in dashboard
 
 
 def test_kpi_tables_can_become_cards_in_the_built_in_engine(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ Every test runs on both.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import io
 import json
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from itertools import pairwise
 from pathlib import Path
+from unittest import mock
 from urllib.parse import unquote, urlsplit
 
 import matplotlib
@@ -32,9 +34,11 @@ from pypdf import PdfReader
 from pmf_utils.data.dataset import Dataset, load
 from pmf_utils.data.periods import parse_quarter, quarter_label, quarter_slug
 from pmf_utils.judge.assessment import assess
+from pmf_utils.pages import kpi_page
+from pmf_utils.pages.report import Report
 from pmf_utils.publish import booklet, site
 from pmf_utils.publish import quarter as publish
-from tests.conftest import ENGINES, MINI, SHIPPED_DATA
+from tests.conftest import ENGINES, MINI_FILES, SHIPPED_DATA, write_folder
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -223,6 +227,7 @@ class _Quarter:
             _markdown(f"## {k.name} {{#kpi-{k.kpi_id}}}\n\nLatest: {self.values[k.kpi_id]}")
             for k in kpis.itertuples()
         ]
+        sections.append(_markdown(self.dashboard(priority_id)))
         self.write(
             "priority",
             priority_id,
@@ -239,6 +244,16 @@ class _Quarter:
                 ),
             ],
         )
+
+    def dashboard(self, priority_id: str) -> str:
+        """The priority's KPI cards as the real template shows them (figures written here)."""
+        shown: list[dict] = []
+        with (
+            contextlib.chdir(self.folder),
+            mock.patch.object(kpi_page, "display", lambda obj, **_: shown.append(obj)),
+        ):
+            Report(quarter_label(self.quarter), self.data.data_dir).dashboard(priority_id)
+        return shown[0]["text/markdown"]
 
     def kpi(self, kpi_id: str, name: str) -> None:
         chart = f"{kpi_id.lower()}-trend"
@@ -274,9 +289,19 @@ class _Quarter:
         )
 
 
+LONG_NAME = (
+    "Number of fly-tipping incidents reported on public land, highways, footpaths, parks and "
+    "council-owned open spaces across the borough, excluding private land, duplicates and "
+    "repeat reports of one event"
+)
+"""A KPI name of 200 characters, as real data dictionaries have: the mini council's ST01."""
+
+
 def build_fixture_case(folder: Path) -> ReportCase:
-    """Two quarters of executed notebooks for the mini council, as the run would leave them."""
-    data = load(MINI)
+    """Two quarters of executed notebooks for the mini council (one KPI with a 200-character
+    name), as the run would leave them."""
+    kpis = MINI_FILES["kpis.csv"].replace("Number of fly-tips reported", f'"{LONG_NAME}"')
+    data = load(write_folder(folder / "data", {**MINI_FILES, "kpis.csv": kpis}))
     for step, quarter in enumerate((EARLIER, LATER)):
         writer = _Quarter(data, quarter, folder / quarter_slug(quarter), step)
         writer.overview()
@@ -635,6 +660,72 @@ def test_booklets_hold_each_kpi_and_the_stamp(output: Published) -> None:
     booklets = published.publication.booklets
     assert len(booklets) == len(published.case.data.priorities) + 1
     assert not booklet_problems(booklets, published.case)
+
+
+def _booklet(published: Published, priority_id: str) -> Path:
+    name = f"priority-{priority_id}-{quarter_slug(published.case.later)}.pdf"
+    return next(path for path in published.publication.booklets if path.name == name)
+
+
+def test_a_priority_booklet_opens_with_its_dashboard(output: Published) -> None:
+    """The dashboard (title band, commentary, every KPI's card) takes the booklet's first
+    pages, at most two for up to eight KPIs; then a page per KPI; Homes for All fits in 8."""
+    case = output.case
+    for priority in case.data.priorities.itertuples():
+        path = _booklet(output, priority.priority_id)
+        reader = PdfReader(path)
+        # A line may break after a hyphen ("self-" / "directed"): read it joined up again.
+        pages = [re.sub(r"- ", "-", squash(page.extract_text())) for page in reader.pages]
+        kpis = case.data.priority_kpis(priority.priority_id)
+        first_kpi = reader.get_destination_page_number(reader.outline[1])
+        dashboard = " ".join(pages[:first_kpi])
+        assert priority.priority in pages[0]
+        if output.name == "fixture":
+            continue  # its pages are made by hand: only the cards come from the template
+        assert "KPIs at a glance" in pages[0], path.name
+        assert first_kpi <= (2 if len(kpis) <= 8 else 3), path.name
+        for kpi in kpis.itertuples():
+            name = re.sub(r"- ", "-", squash(kpi.name))
+            assert name in dashboard and case.latest_values[kpi.kpi_id] in dashboard, name
+        kpi_pages = [reader.get_destination_page_number(item) for item in reader.outline[1:]]
+        assert all(b - a == 1 for a, b in pairwise(kpi_pages)), f"{path.name}: {kpi_pages}"
+    if output.name == "shipped":
+        assert len(PdfReader(_booklet(output, "homes-for-all")).pages) <= 8
+
+
+def _lines_of(text: str, name: str) -> list[list[str]]:
+    """Each place the PDF text prints ``name`` from the start of a line: its lines' words."""
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    found = []
+    for start, line in enumerate(lines):
+        if len(line) < 12 or not name.startswith(line):
+            continue
+        run, joined = [line], line
+        for following in lines[start + 1 :]:
+            if len(joined) >= len(name):
+                break
+            joined = f"{joined} {following}"
+            run.append(following)
+        found.append([run_line.split() for run_line in run])
+    return found
+
+
+def test_a_long_kpi_name_is_never_a_word_to_a_line(output: Published) -> None:
+    """A 200-character KPI name in the fixture's data, on its card, page and definition: every
+    line of it but the last holds several words (a narrow column would give one or two)."""
+    if output.name != "fixture":
+        pytest.skip("the long name is in the fixture council's data")
+    name = LONG_NAME
+    kpi = output.case.data.kpis.set_index("name").loc[name]
+    places = [
+        words
+        for page in pdf_text(_booklet(output, kpi["priority_id"]))
+        for words in _lines_of(page, name)
+    ]
+    assert len(places) >= 3  # its card, its page's title, its definition
+    for words in places:
+        assert " ".join(w for line in words for w in line).startswith(name)
+        assert all(len(line) >= 4 for line in words[:-1]), words
 
 
 def test_earlier_quarter_is_untouched_by_the_next(output: Published) -> None:

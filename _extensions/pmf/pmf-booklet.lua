@@ -5,8 +5,14 @@
 --   or not they are marked website-only; those numbers are in the CSV downloads;
 -- * a table of KPIs (`.pmf-cards`) gives the KPI's name a wider column;
 -- * `::: {.pmf-shift by=N}` moves each page's headings under its part heading;
--- * a `{.pmf-part}` heading starts a new page; only part headings go into the contents and
---   the PDF bookmarks, not the headings within each page;
+-- * a `{.pmf-part}` heading starts a new page (the first follows the cover or title band);
+--   only part headings go into the contents and the PDF bookmarks, not the headings within
+--   each page; a part marked `.pmf-fit-page` sizes its charts to fit its page;
+-- * a priority's dashboard (`.pmf-dashboard`) becomes a Typst grid of its KPI cards
+--   (`.pmf-card`), `pmf-dashboard` and `pmf-card` of typst-template.typ, which keep each card
+--   whole on one page; the card's figure, period and commentary (`.pmf-card-value`,
+--   `.pmf-card-period`, `.pmf-card-note`) are styled by the template's functions of those
+--   names; a sparkline (`.pmf-spark`) ends its line, three lines high;
 -- * images carry their alt text (`fig-alt`, else the caption) into the tagged PDF; an image
 --   alone in its paragraph (an analyst's chart) is as wide as the text, an image within a line
 --   (an icon) is sized to the text around it (2.2em: two lines);
@@ -35,6 +41,15 @@ local function drop_details(blocks)
     depth = math.max(depth + opens - closes, 0)
   end
   return kept
+end
+
+-- Website-only content goes here already, with the notebook cells it leaves empty (Quarto
+-- would write each as an empty block, whose spacing can push a full page onto a new one).
+local function website_only(div)
+  local html = div.classes:includes("content-visible") and div.attributes["when-format"] == "html"
+  if html or #div.content == 0 then
+    return {}
+  end
 end
 
 -- Each page's headings move under its part heading, and stay out of the contents and the
@@ -89,10 +104,105 @@ local function kpi_column(div)
   end
 end
 
-local function part_break(h)
-  if h.classes:includes("pmf-part") then
-    return { pandoc.RawBlock("typst", "#pagebreak(weak: true)"), h }
+-- An image within a line (a Making Data Count icon in a table cell) is sized to the text and
+-- centred on it, whatever its natural size (`height`: 2.2em, two lines, unless given).
+local function image(img, height)
+  local alt = img.attributes["fig-alt"] or pandoc.utils.stringify(img.caption)
+  if img.classes:includes("pmf-spark") then
+    -- A card's sparkline sits at the end of its figure's line.
+    local code = typst_image(img, alt, ", height: 3.3em")
+    return pandoc.RawInline("typst", "#h(1fr)#box(baseline: 20%, " .. code .. ")")
   end
+  local code = typst_image(img, alt, ", height: " .. (height or "2.2em"))
+  return pandoc.RawInline("typst", "#box(baseline: 30%, " .. code .. ")")
+end
+
+-- Each part starts a page (the first follows the cover or the title band); a part marked
+-- `.pmf-fit-page` (a KPI's page in a priority's booklet) is wrapped in the template's
+-- `pmf-fit-page`, which sizes its charts to the room its page leaves.
+-- Within it, the line saying where the page sits in the plan goes (the booklet is the
+-- priority's) and the icons in its tables are a line and a half high.
+local function fit_part(blocks, charts)
+  blocks = blocks:walk({
+    Div = function(div)
+      if div.classes:includes("pmf-context") then
+        return {}
+      end
+    end,
+    Table = function(tbl)
+      return tbl:walk({
+        Image = function(img)
+          return image(img, "1.6em")
+        end,
+      })
+    end,
+  })
+  local wrapped = pandoc.Blocks({ pandoc.RawBlock("typst", "#pmf-fit-page(charts: " .. charts .. ")[") })
+  return wrapped:extend(blocks):extend({ pandoc.RawBlock("typst", "]") })
+end
+
+local function parts(doc)
+  local out, current, fit, charts, count = pandoc.Blocks({}), pandoc.Blocks({}), false, 0, 0
+  local function close()
+    out:extend(fit and fit_part(current, charts) or current)
+    current, charts = pandoc.Blocks({}), 0
+  end
+  for _, block in ipairs(doc.blocks) do
+    if block.t == "Header" and block.classes:includes("pmf-part") then
+      close()
+      count = count + 1
+      if count > 1 then
+        out:insert(pandoc.RawBlock("typst", "#pagebreak(weak: true)"))
+      end
+      fit = block.classes:includes("pmf-fit-page")
+    end
+    pandoc.Blocks({ block }):walk({ Figure = function() charts = charts + 1 end })
+    current:insert(block)
+  end
+  close()
+  doc.blocks = out
+  return doc
+end
+
+-- The template's function of the same name styles these parts of a KPI card.
+local CARD_PARTS = { ["pmf-card-value"] = true, ["pmf-card-period"] = true, ["pmf-card-note"] = true }
+
+local function card_part(element)
+  local name = element.classes[1]
+  if not CARD_PARTS[name] then
+    return nil
+  end
+  if element.t == "Span" then
+    local inlines = pandoc.Inlines({ pandoc.RawInline("typst", "#" .. name .. "[") })
+    return inlines:extend(element.content):extend({ pandoc.RawInline("typst", "]") })
+  end
+  local blocks = pandoc.Blocks({ pandoc.RawBlock("typst", "#" .. name .. "[") })
+  return blocks:extend(element.content):extend({ pandoc.RawBlock("typst", "]") })
+end
+
+-- The cards as the arguments of one `pmf-dashboard(...)` call, each coloured by its status
+-- (the card's `colour`, a #rrggbb the package wrote; the status is in its words as well).
+local function dashboard(div)
+  if not div.classes:includes("pmf-dashboard") then
+    return nil
+  end
+  local blocks = pandoc.Blocks({ pandoc.RawBlock("typst", "#pmf-dashboard(") })
+  for _, card in ipairs(div.content) do
+    if card.t == "Div" and card.classes:includes("pmf-card") then
+      local colour = (card.attributes.colour or ""):match("^#%x%x%x%x%x%x$")
+      local args = colour and ('(colour: rgb("' .. colour .. '"))') or ""
+      blocks:insert(pandoc.RawBlock("typst", "pmf-card" .. args .. "["))
+      -- A card's icons are a line high: the card is narrow and its words say the same.
+      blocks:extend(card.content:walk({
+        Image = function(img)
+          return image(img, "1.5em")
+        end,
+      }))
+      blocks:insert(pandoc.RawBlock("typst", "],"))
+    end
+  end
+  blocks:insert(pandoc.RawBlock("typst", ")"))
+  return blocks
 end
 
 local function figure(fig)
@@ -113,14 +223,6 @@ local function lone_image(para)
     local alt = img.attributes["fig-alt"] or pandoc.utils.stringify(img.caption)
     return pandoc.RawBlock("typst", "#" .. typst_image(img, alt, ", width: 100%"))
   end
-end
-
--- An image within a line (a Making Data Count icon in a table cell) is sized to the text and
--- centred on it, whatever its natural size.
-local function image(img)
-  local alt = img.attributes["fig-alt"] or pandoc.utils.stringify(img.caption)
-  local code = typst_image(img, alt, ", height: 2.2em")
-  return pandoc.RawInline("typst", "#box(baseline: 30%, " .. code .. ")")
 end
 
 local function links(doc)
@@ -162,10 +264,15 @@ end
 -- their cells (the Making Data Count icons) carry their alt text, which PDF/UA-1 requires.
 return {
   { Blocks = drop_details },
+  { Div = website_only },
   { Div = shift },
   { Pandoc = links },
   { Figure = figure, Table = natural_widths, Para = lone_image },
   { Div = kpi_column },
-  { Header = part_break, Image = image },
+  { Pandoc = parts },
+  { Span = card_part },
+  { Div = card_part },
+  { Div = dashboard },
+  { Image = image },
   { Table = typst_table },
 }

@@ -18,9 +18,6 @@ from pmf_utils.judge.targets import targets_by_period
 from pmf_utils.pages import chart_marks, charts
 from pmf_utils.pages import markdown as md
 
-RECENT_YEARS = 3
-"""How many years of history the trend chart on a priority page shows."""
-
 
 def show(markdown: str, **pmf: str) -> None:
     """Display markdown as a notebook output, with ``pmf`` metadata when the run needs it."""
@@ -54,23 +51,25 @@ class KpiPage:
 
     def trend(self, kpi_id: str) -> None:
         """The full history chart, the target as it was in each period."""
-        show(f"## Trend\n\n{self._trend(kpi_id, recent=False)}")
+        show(f"## Trend\n\n{self._trend(kpi_id)}")
 
     def spc(self, kpi_id: str) -> None:
         """The XmR chart and its Making Data Count verdicts."""
         show(self._spc(kpi_id))
 
     def benchmarks(self, kpi_id: str) -> None:
-        """The latest figure beside England, the region and the neighbours."""
-        show(self._benchmarks(kpi_id))
+        """The latest figure beside England, the region and the neighbours (website only: the
+        booklet's page for a KPI keeps to its judgements, charts and commentary)."""
+        show(md.html_only(md.Markdown(self._benchmarks(kpi_id))))
 
     def history(self, kpi_id: str) -> None:
-        """Every figure, newest first, with its flags and notes."""
-        show(f"## History\n\n{self._history(kpi_id)}")
+        """Every figure, newest first, with its flags and notes (website only)."""
+        show(md.html_only(md.Markdown(f"## History\n\n{self._history(kpi_id)}")))
 
     def definition(self, kpi_id: str) -> None:
-        """The KPI's data dictionary entry and its targets."""
-        show(f"## Definition\n\n{self._definition(kpi_id)}")
+        """The KPI's data dictionary entry and its targets (website only: a booklet has the
+        definitions as its appendix)."""
+        show(md.html_only(md.Markdown(f"## Definition\n\n{self._definition(kpi_id)}")))
 
     def _verdicts(self, row: pd.Series) -> str:
         """The judgements of one KPI as a two-column table a screen reader can follow."""
@@ -161,14 +160,11 @@ class KpiPage:
             ]
         )
 
-    def _trend(self, kpi_id: str, recent: bool) -> str:
+    def _trend(self, kpi_id: str) -> str:
         row, kpi = self.assessment.loc[kpi_id], self.data.kpi(kpi_id)
         history = self._chart_frame(kpi_id)
         if history["value"].notna().sum() == 0:
             return "No figures yet."
-        if recent:
-            keep = PERIODS_PER_YEAR[row["frequency"]] * RECENT_YEARS
-            history = history.tail(max(keep, 5))
         plan = self.data.plan
         names = {
             "value": plan.council,
@@ -177,7 +173,7 @@ class KpiPage:
             "neighbours": plan.neighbours_name,
         }
         chart = charts.trend_chart(
-            f"{kpi_id}-{'trend' if recent else 'history'}",
+            f"{kpi_id}-history",
             history.reset_index(drop=True),
             row["unit"],
             int(row["decimals"]),

@@ -1,7 +1,7 @@
 """What the notebook templates call: each method shows one part of a report page.
 
 A template reads like the report it makes: parameters, ``Report(quarter, data_dir)``, then a
-few calls such as ``report.header(...)``, ``report.summary_table(priority)``. Every call
+few calls such as ``report.header(...)``, ``report.dashboard(priority)``. Every call
 ``display``s pandoc markdown (``markdown`` escapes data text) so both publishing engines
 render the same text; charts are written to ``figures/`` beside the executed notebook
 together with the numbers behind them as CSV.
@@ -15,7 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-from IPython.display import display
 
 from pmf_utils.data import narrative
 from pmf_utils.data.dataset import Dataset, load
@@ -25,6 +24,7 @@ from pmf_utils.judge import vocabulary as v
 from pmf_utils.judge.assessment import JUDGEMENT_KINDS, Judged, exceptions, judge
 from pmf_utils.pages import icons
 from pmf_utils.pages import markdown as md
+from pmf_utils.pages.dashboard import DashboardPage
 from pmf_utils.pages.kpi_page import KpiPage, show, words
 from pmf_utils.publish import signoff
 
@@ -36,7 +36,7 @@ def _judged(data: Dataset, quarter: pd.Period) -> Judged:
     return Judged(judged.table.set_index("kpi_id", drop=False), judged.charts)
 
 
-class Report(KpiPage):
+class Report(KpiPage, DashboardPage):
     """One quarter of one council's data, and the page sections drawn from it."""
 
     def __init__(
@@ -208,45 +208,6 @@ class Report(KpiPage):
             parts.append("Every KPI has a figure for the latest period expected.")
         parts += ["", "## Commentary sign-off", "", signoff.overview(self.data, self.quarter)]
         show("\n".join(parts))
-
-    # ---- priority pages -----------------------------------------------------------------
-
-    def summary_table(self, priority_id: str) -> None:
-        """The priority's KPIs at a glance: value and its period, target and every judgement
-        (a card per KPI where the columns do not fit the screen)."""
-        rows = [
-            {
-                "KPI": md.link(row["name"], f"kpi-{row['kpi_id']}"),
-                "Latest": row["value_text"] + (f" ({row['period']})" if row["period"] else ""),
-                "Target": row["target_text"] or "–",
-                "Status": self.cell(row, "status"),
-                "vs previous": self.cell(row, "direction_previous"),
-                "vs a year ago": self.cell(row, "direction_year"),
-                "vs England": self.cell(row, "benchmark_england"),
-                "Variation": self.cell(row, "spc_variation"),
-                "Assurance": self.cell(row, "spc_assurance"),
-            }
-            for _, row in self.kpis_of(priority_id).iterrows()
-        ]
-        caption = f"KPI summary, {self.label}"
-        table = md.table(pd.DataFrame(rows), caption, right=["Latest", "Target"])
-        show(f"::: {{.pmf-cards}}\n{table}\n:::")
-
-    def kpi_sections(self, priority_id: str) -> None:
-        """Each KPI of the priority: judgements, recent trend chart and commentary."""
-        for kpi_id in self.kpis_of(priority_id).index:
-            row = self.assessment.loc[kpi_id]
-            show(
-                "\n\n".join(
-                    [
-                        md.heading(2, row["name"], f"kpi-{kpi_id}"),
-                        self._verdicts(row),
-                        self._trend(kpi_id, recent=True),
-                    ]
-                )
-            )
-            display(self.commentary("kpi", kpi_id))
-            show(md.link("Definition, full history and benchmarks", f"kpi-{kpi_id}"))
 
 
 _STATUSES = (v.ON_TARGET, v.WITHIN_TOLERANCE, v.OFF_TARGET, v.MONITOR_ONLY, v.NO_DATA)

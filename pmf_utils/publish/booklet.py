@@ -38,6 +38,9 @@ class Part:
     anchor: str
     level: int
     cells: tuple[nbformat.NotebookNode, ...]
+    fit_page: bool = False
+    """Size its charts so that it fits on one page where it can (a KPI's page in a priority's
+    booklet: ``pmf-fit-page`` in the extension's Typst template)."""
 
 
 def definitions_part(
@@ -73,7 +76,8 @@ def write_booklet(
         levels = heading_levels(part.cells)
         shift = part.level + 1 - min(levels, default=part.level + 1)
         hashes = "#" * part.level
-        heading = f"{hashes} {md.text(part.title)} {{#part-{part.anchor} .pmf-part}}"
+        fit = " .pmf-fit-page" if part.fit_page else ""
+        heading = f"{hashes} {md.text(part.title)} {{#part-{part.anchor} .pmf-part{fit}}}"
         cells.append(nbformat.v4.new_markdown_cell(f'{heading}\n\n::: {{.pmf-shift by="{shift}"}}'))
         cells.extend(nbformat.from_dict(dict(cell)) for cell in part.cells)
         cells.append(nbformat.v4.new_markdown_cell(":::"))

@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -222,7 +223,8 @@ def _write_booklets(
     ambitions = {a.id: a for a in report.of("ambition")}
     for priority in report.of("priority"):
         kpis = report.of("kpi", priority.id)
-        parts = [part(priority, 1), *(part(kpi, 1) for kpi in kpis)]
+        pages = [replace(part(kpi, 1), fit_page=True) for kpi in kpis]
+        parts = [part(priority, 1), *pages]
         parts.append(
             booklet.definitions_part(
                 cells[dictionary], [k.id for k in kpis], "Appendix: definitions", 1
@@ -236,6 +238,8 @@ def _write_booklets(
             ambition=ambitions[priority.parent].title,
             priority=priority.title,
         )
+        # The dashboard is the first page, under a title band: no cover or contents page.
+        meta["pmf"]["compact"] = True
         path = booklet.write_booklet(project, f"priority-{priority.id}-{report.slug}", meta, parts)
         written.append((path, priority.title))
     return written
