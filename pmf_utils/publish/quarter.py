@@ -36,6 +36,7 @@ from pmf_utils.project import Project
 from pmf_utils.publish.build import SUPERSEDED, build_front, build_quarter, manifests
 from pmf_utils.publish.executed import PublishError, Report, read_report
 from pmf_utils.publish.marks import UNMARKED, Marks
+from pmf_utils.run.fingerprint import publication_inputs, setup_files
 from pmf_utils.run.runlock import signals_held
 from pmf_utils.version import code_version as stamp
 
@@ -145,6 +146,12 @@ def _publish(
             )
         now = datetime.now(UTC).replace(microsecond=0)
         stamp = {**_stamp(report, now, marks.notices), **marks.record}
+        stamp["inputs"] = publication_inputs(
+            {page.source.name: page.inputs for page in report.pages},
+            engine,
+            setup_files(project),
+            marks.record,
+        )
         with tempfile.TemporaryDirectory(prefix=f".{slug}-build-", dir=site_dir.parent) as tmp:
             build = Path(tmp)
             quarter_out, manifest = build_quarter(report, project, build / "quarter", stamp, engine)
