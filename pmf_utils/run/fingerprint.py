@@ -117,19 +117,29 @@ def _structure(data: Dataset) -> str:
     return digest(plan, data.ambitions.to_csv(), data.priorities.to_csv())
 
 
+@cache
+def _kpi_rows(data: Dataset) -> dict[str, str]:
+    """Each KPI's rows of the dictionary, targets, observations and comparators, hashed once
+    per data set (every job then combines its KPIs' hashes)."""
+    rows: dict[str, list[str]] = {}
+    for name in _ROW_TABLES:
+        table = getattr(data, name)
+        column = list(table.columns).index("kpi_id")
+        for row in table.itertuples(index=False, name=None):
+            rows.setdefault(row[column], []).append(f"{name}: {row!r}")
+    return {kpi_id: digest(*found) for kpi_id, found in rows.items()}
+
+
 def job_inputs(data: Dataset, job: Job, template: Path) -> str:
     """The fingerprint of one job: equal fingerprints, equal notebooks."""
     scope = _scope(data, job.page)
     kpis, stems = (None, None) if scope is None else scope
-    rows = []
-    for name in _ROW_TABLES:
-        table = getattr(data, name)
-        chosen = table if kpis is None else table[table["kpi_id"].isin(kpis)]
-        rows.append(chosen.to_csv())
+    hashed = _kpi_rows(data)
+    rows = [hashed.get(k, "") for k in (sorted(hashed) if kpis is None else kpis)]
     described = [job.output, job.parameters, job.page, job.kpi_pages]
     narrative = _narrative(data.narrative_dir, stems)
     made_by = (code_inputs(), template.read_bytes(), described, _structure(data))
-    return digest(*made_by, narrative, *rows)
+    return digest(*made_by, narrative, rows)
 
 
 def publication_inputs(
