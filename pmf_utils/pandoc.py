@@ -16,6 +16,8 @@ from typing import Any
 
 import pypandoc
 
+from pmf_utils.run.fingerprint import code_inputs, digest
+
 PACKAGE = Path(str(files("pmf_utils")))
 
 
@@ -46,9 +48,35 @@ class Conversion:
     shift: int = 0
 
 
-def convert(conversions: Sequence[Conversion]) -> list[str]:
+def convert(conversions: Sequence[Conversion], cache: Path | None = None) -> list[str]:
     """Convert documents with one pandoc process per CPU rather than one per document, whose
-    start-up would dominate a quarter's build. Fails naming every document that failed."""
+    start-up would dominate a quarter's build. Fails naming every document that failed.
+
+    With a ``cache`` folder, a conversion made before (the same markdown, options, filters and
+    template) is read from it rather than made again."""
+    keys = [_cache_key(c) for c in conversions] if cache else []
+    kept = {i: path.read_text("utf-8") for i, path in _cached(cache, keys)}
+    todo = [i for i in range(len(conversions)) if i not in kept]
+    made = dict(zip(todo, _convert([conversions[i] for i in todo]), strict=True))
+    if cache:
+        cache.mkdir(parents=True, exist_ok=True)
+        for i, text in made.items():
+            (cache / keys[i]).write_text(text, "utf-8")
+    return [kept[i] if i in kept else made[i] for i in range(len(conversions))]
+
+
+def _cache_key(conversion: Conversion) -> str:
+    """What a conversion's output depends on: everything but the folder it was written in."""
+    files = [Path(p).read_bytes() for p in (*conversion.filters, conversion.template) if p]
+    fields = {**asdict(conversion), "source": conversion.source.name}
+    return digest(code_inputs(), fields, *files)
+
+
+def _cached(cache: Path | None, keys: Sequence[str]) -> list[tuple[int, Path]]:
+    return [(i, cache / key) for i, key in enumerate(keys) if cache and (cache / key).is_file()]
+
+
+def _convert(conversions: Sequence[Conversion]) -> list[str]:
     if not conversions:
         return []
     workers = min(os.cpu_count() or 1, len(conversions))
