@@ -40,7 +40,7 @@ from pmf_utils.publish.projects import (
     write_config,
     write_page,
 )
-from pmf_utils.publish.reuse import FIRST, OUTPUTS, Earlier
+from pmf_utils.publish.reuse import OUTPUTS, Earlier
 
 MANIFEST = "pmf-quarter.json"
 """Each published quarter's record of what it holds, read back by the archive."""
@@ -59,11 +59,12 @@ def build_quarter(
     project: Path,
     stamp: Mapping[str, Any],
     engine: str,
-    earlier: Earlier = FIRST,
+    earlier: Earlier | None = None,
 ) -> tuple[Path, dict[str, Any]]:
     """Write and render the quarter's project (a build folder, set up from the council's
     project ``source``), keeping what did not change since it was published (``earlier``);
     return its output folder and manifest."""
+    earlier = earlier or Earlier()
     copy_extensions(source, project)
     figures = report.folder / "figures"
     if figures.is_dir():
@@ -81,7 +82,7 @@ def build_quarter(
     # then out again, so that the site render makes web pages only.
     in_project = [path.relative_to(project).as_posix() for path, _ in booklets]
     write_config(source, project, stamp, [*pages, *in_project], navbar, footer)
-    made = render_booklets(project, booklets, engine, earlier)
+    render_booklets(project, booklets, engine, earlier)
     write_config(source, project, stamp, pages, navbar, footer)
     manifest = {
         **stamp,
@@ -107,7 +108,7 @@ def build_quarter(
         )
     render_site(project, engine, earlier)
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), "utf-8")
-    (out / OUTPUTS).write_text(json.dumps(made, indent=1, sort_keys=True), "utf-8")
+    (out / OUTPUTS).write_text(json.dumps(earlier.made, indent=1, sort_keys=True), "utf-8")
     return out, manifest
 
 

@@ -24,7 +24,7 @@ from pmf_utils.project import Project
 from pmf_utils.publish import booklet, quarto_pages, site
 from pmf_utils.publish.documents import load_yaml
 from pmf_utils.publish.executed import CHILD
-from pmf_utils.publish.reuse import FIRST, Earlier, keep
+from pmf_utils.publish.reuse import Earlier, keep
 
 
 def navigation(
@@ -98,15 +98,15 @@ def _base_config(path: Path) -> dict[str, Any]:
 
 
 def render_booklets(
-    project: Path, booklets: Sequence[tuple[Path, str]], engine: str, earlier: Earlier = FIRST
-) -> dict[str, str]:
-    """Render the booklets whose inputs changed since they were published (``earlier``), copy
-    the others; returns each booklet's PDF (relative to the output folder) and inputs."""
-    made, todo = {}, []
+    project: Path, booklets: Sequence[tuple[Path, str]], engine: str, earlier: Earlier | None = None
+) -> None:
+    """Render the booklets whose inputs changed since they were published (``earlier``), keep
+    the others."""
+    earlier = earlier or Earlier()
+    todo = []
     for path, _ in booklets:
         name = path.relative_to(project).with_suffix(".pdf").as_posix()
-        made[name] = earlier.booklet_inputs(project, path, engine)
-        found = earlier.booklet(name, made[name])
+        found = earlier.booklet(name, earlier.booklet_inputs(project, path, engine))
         if found is None:
             todo.append(path)
             continue
@@ -118,7 +118,6 @@ def render_booklets(
             quarto(project, str(path.relative_to(project)), "--to", booklet.FORMAT)
     elif todo:
         booklet.render_booklets(project, todo)
-    return made
 
 
 def copy_extensions(source: Project, project: Path) -> None:
@@ -128,7 +127,7 @@ def copy_extensions(source: Project, project: Path) -> None:
     shutil.copy(site.STATIC / "site.css", project / "_extensions" / "pmf" / "site.css")
 
 
-def render_site(project: Path, engine: str, earlier: Earlier = FIRST) -> None:
+def render_site(project: Path, engine: str, earlier: Earlier | None = None) -> None:
     """Render a project's web pages; the built-in engine keeps the published pages that only
     their stamp would change (``earlier``)."""
     if engine == "quarto":

@@ -198,7 +198,7 @@ def _earlier(published: Path, stamp: Mapping[str, Any], cache: Path) -> Earlier:
     try:
         manifest = json.loads((published / MANIFEST).read_text("utf-8"))
     except (OSError, ValueError):
-        return Earlier(cache=cache)
+        return Earlier(new=stamp_texts(stamp), cache=cache)
     return Earlier(published, stamp_texts(manifest), stamp_texts(stamp), cache)
 
 

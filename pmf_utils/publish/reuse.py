@@ -19,7 +19,7 @@ import os
 import re
 import shutil
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +53,28 @@ def _blank_source(text: str, stamps: tuple[str, ...]) -> str:
     return _blank(" ".join(text.split()), stamps)
 
 
+_RUN_DETAILS = ("papermill", "execution", "execution_count")
+"""What executing a notebook again changes even when its content is the same."""
+
+
+def _content(notebook: Path) -> str:
+    """A notebook's cells as they are published: no execution timings or counts."""
+    cells = json.loads(notebook.read_text("utf-8"))["cells"]
+
+    def plain(item: Mapping[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in item.items() if k not in _RUN_DETAILS}
+
+    kept = [
+        {
+            **plain(cell),
+            "metadata": plain(cell.get("metadata", {})),
+            "outputs": [plain(output) for output in cell.get("outputs", [])],
+        }
+        for cell in cells
+    ]
+    return json.dumps(kept, ensure_ascii=False, sort_keys=True)
+
+
 @dataclass(frozen=True)
 class Earlier:
     """The quarter as published before this build (``folder`` None: never published) and the
@@ -62,21 +84,34 @@ class Earlier:
     old: tuple[str, ...] = ()
     new: tuple[str, ...] = ()
     cache: Path | None = None
+    made: dict[str, Any] = field(default_factory=lambda: {"pages": {}, "booklets": {}})
+    """What this build made: each page's stamp texts (a kept page keeps its earlier stamp)
+    and each booklet's inputs, written to the quarter's ``OUTPUTS``."""
+
+    def _record(self) -> dict[str, Any]:
+        try:
+            return json.loads((self.folder / OUTPUTS).read_text("utf-8")) if self.folder else {}
+        except (OSError, ValueError):
+            return {}
 
     def write_page(self, target: Path, name: str, text: str) -> None:
         """Write a page, or copy the published one when only its stamp would differ."""
+        stamps = self.new
         if self.folder is not None and (self.folder / name).is_file():
             published = (self.folder / name).read_text("utf-8")
-            if _blank(published, self.old) == _blank(text, self.new):
+            old = tuple(self._record().get("pages", {}).get(name, self.old))
+            if _blank(published, old) == _blank(text, self.new):
                 keep(self.folder / name, target)
-                return
-        target.write_text(text, "utf-8")
+                stamps = old
+        if stamps is self.new:
+            target.write_text(text, "utf-8")
+        self.made["pages"][name] = list(stamps)
 
     def booklet_inputs(self, project: Path, source: Path, engine: str) -> str:
         """What a booklet is made from: its source and the project's ``_quarto.yml`` with the
         stamp blanked, the figures it shows, the project's extensions, the engine and the
         code."""
-        text = source.read_text("utf-8")
+        text = _content(source)
         config = _blank_source((project / "_quarto.yml").read_text("utf-8"), self.new)
         folder = source.parent
         figures = sorted({m for m in _FIGURE.findall(text) if (folder / m).is_file()})
@@ -87,14 +122,11 @@ class Earlier:
 
     def booklet(self, name: str, inputs: str) -> Path | None:
         """The published booklet made from the same inputs, if there is one."""
-        if self.folder is None:
-            return None
-        try:
-            made = json.loads((self.folder / OUTPUTS).read_text("utf-8"))
-        except (OSError, ValueError):
+        self.made["booklets"][name] = inputs
+        if self.folder is None or self._record().get("booklets", {}).get(name) != inputs:
             return None
         found = self.folder / name
-        return found if made.get(name) == inputs and found.is_file() else None
+        return found if found.is_file() else None
 
 
 def keep(published: Path, target: Path) -> None:
@@ -104,7 +136,3 @@ def keep(published: Path, target: Path) -> None:
         os.link(published, target)
     except OSError:
         shutil.copy2(published, target)
-
-
-FIRST = Earlier()
-"""Nothing published before: everything is made."""

@@ -22,7 +22,7 @@ import jinja2
 
 from pmf_utils.pandoc import PACKAGE, TEMPLATES, Conversion, convert
 from pmf_utils.publish.documents import SOURCE_SUFFIXES, Document, Format, Project, read_document
-from pmf_utils.publish.reuse import FIRST, Earlier
+from pmf_utils.publish.reuse import Earlier
 
 STATIC = PACKAGE / "static"
 
@@ -73,9 +73,10 @@ def output_name(source: str) -> str:
     return f"{stem}.html" if dot and f".{suffix}" in SOURCE_SUFFIXES else source
 
 
-def render_website(root: Path, earlier: Earlier = FIRST) -> Path:
+def render_website(root: Path, earlier: Earlier | None = None) -> Path:
     """Render a Quarto website project's pages into its output folder; return that folder.
     A page that differs from the one published (``earlier``) only by its stamp keeps it."""
+    earlier = earlier or Earlier()
     project = Project.load(root)
     out = project.output_dir
     out.mkdir(parents=True, exist_ok=True)
