@@ -32,6 +32,7 @@ import pandas as pd
 
 from pmf_utils.data.dataset import Dataset
 from pmf_utils.data.periods import describe_period, quarter_label, quarter_slug
+from pmf_utils.pandoc import prune_cache
 from pmf_utils.project import Project
 from pmf_utils.publish.build import (
     MANIFEST,
@@ -125,6 +126,7 @@ def publish_quarter(
     try:
         cache = reports_dir / CACHE
         _publish(report, project, site_dir, engine, force, done, marks, cache)
+        prune_cache(cache)
     except KeyboardInterrupt:
         where = (
             f"was published in full in {site_dir}"
