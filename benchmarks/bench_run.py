@@ -8,7 +8,9 @@ here, on the same machine, into separate temporary folders. The goal on a 2-core
 ratio of at least 2.5. The project's executed notebooks are then published with each engine
 (``pmf_utils.publish.quarter``) into a temporary site, so the engines' publishing times are
 measured in the same run on the same notebooks; Quarto only when ``quarto`` is on PATH
-(``make bench`` puts the kit's there, as ``make test`` does).
+(``make bench`` puts the kit's there, as ``make test`` does). Then ``bench_incremental``: ``pmf
+run`` cold, with nothing changed and after one commentary edit, as ratios to the cold run and to
+the naive loop measured here.
 
     python benchmarks/bench_run.py [--quarter Q] [--repeat N] [--jobs N] [--data DIR]
                                    [--templates DIR] [--engines builtin quarto]
@@ -26,6 +28,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from statistics import median
+
+import bench_incremental
 
 from pmf_utils.cli import quarter_arg
 from pmf_utils.data.dataset import DataError, Dataset, find_data_dir, load
@@ -94,6 +98,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=["builtin", "quarto"],
         help="publishing engines to time (default: both; none: execution only)",
     )
+    parser.add_argument(
+        "--no-incremental",
+        dest="incremental",
+        action="store_false",
+        help="skip `pmf run` cold, with nothing changed and after one commentary edit",
+    )
     args = parser.parse_args(argv)
     engines = [e for e in args.engines if e != "quarto" or shutil.which("quarto")]
     if len(engines) < len(args.engines):
@@ -140,6 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for engine, times in publish_times.items():
         if times:
             print(f"median of {len(times)}: publishing, {engine} engine, {median(times):.1f}s")
+    if args.incremental:
+        bench_incremental.report(bench_incremental.scenarios("builtin"), naive)
     if failures:
         print(f"{failures} notebook run(s) failed: the times are not comparable.", file=sys.stderr)
         return 1

@@ -131,3 +131,29 @@ def find_project(explicit: str | os.PathLike | None = None) -> Project:
         f"no pmf project here: no {PROJECT_FILE} in {here} or any folder above it; "
         "make one with `pmf init DIR` or name one with --project DIR"
     )
+
+
+DATA_ENV = "PMF_DATA"
+
+
+def find_data_dir(
+    explicit: str | os.PathLike | None = None, project: str | os.PathLike | None = None
+) -> Path:
+    """Where the data is: ``--data``, then ``PMF_DATA``, then the data folder of the project
+    (``--project``, else found from the working directory, so a notebook opened anywhere in it
+    finds its data), then a ``data/`` folder at or above the working directory."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(DATA_ENV):
+        return Path(os.environ[DATA_ENV])
+    if project:
+        return find_project(project).data_dir
+    try:
+        return find_project().data_dir
+    except ProjectError:
+        pass
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "data" / "plan.csv").is_file():
+            return folder / "data"
+    return here / "data"

@@ -33,15 +33,16 @@ SCRIPT = textwrap.dedent(
     """
     import errno, os, signal, sys
     from pathlib import Path
-    from pmf_utils.publish import booklet, quarter as publish
+    from pmf_utils.publish import build, quarter as publish
     from pmf_utils import cli
 
     root, moment = Path(sys.argv[1]), sys.argv[2]
     module, name, action = {
-        "booklets": (booklet, "render_booklets", signal.SIGINT),
+        # The booklets' step, which runs even when every booklet is kept from before.
+        "booklets": (build, "render_booklets", signal.SIGINT),
         "front pages": (publish, "build_front", signal.SIGTERM),
         "final renames": (publish, "_commit", signal.SIGINT),
-        "disk full": (booklet, "render_booklets", None),
+        "disk full": (build, "render_booklets", None),
     }[moment]
     original = getattr(module, name)
 

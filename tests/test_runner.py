@@ -170,7 +170,8 @@ def test_kpis_notebook_is_split_into_kpi_pages(executed) -> None:
 
 
 def test_notebook_metadata_says_what_page_it_is_and_what_made_it(executed) -> None:
-    fingerprint = load(executed.out_dir.parent.parent / "data").fingerprint
+    data = load(executed.out_dir.parent.parent / "data")
+    fingerprint, inputs = data.fingerprint, runner.page_inputs(data, Q1, TEMPLATES)
     for name in PAGES:
         meta = read(executed.out_dir, name).metadata["pmf"]
         assert meta["quarter"] == "2025/26 Q1" and meta["slug"] == "2025-26-q1"
@@ -186,6 +187,7 @@ def test_notebook_metadata_says_what_page_it_is_and_what_made_it(executed) -> No
         "data_fingerprint": fingerprint,
         "produced": "",
         "code_version": code_version(),
+        "inputs": inputs["kpi-CH02.ipynb"],
     }
     assert read(executed.out_dir, "overview.ipynb").metadata["pmf"]["page"] == "overview"
     meta = read(executed.out_dir, "priority-streets.ipynb").metadata["pmf"]

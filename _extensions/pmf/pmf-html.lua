@@ -69,7 +69,9 @@ function Table(tbl)
   if label == "" then
     label = "Table"
   end
-  local region = { role = "region", tabindex = "0", ["aria-label"] = label }
+  -- A list of pairs, not a table keyed by name: the attributes in the same order every time,
+  -- so a page made again from the same notebook is the same file.
+  local region = { { "role", "region" }, { "tabindex", "0" }, { "aria-label", label } }
   local attr = pandoc.Attr("", { "table-scroll" }, region)
   return pandoc.Div({ tbl }, attr)
 end

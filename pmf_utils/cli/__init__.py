@@ -13,16 +13,15 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from pmf_utils.cli.commands import init_command, validate_command
 from pmf_utils.cli.exits import INPUT_ERROR, INTERRUPTED
-from pmf_utils.data.periods import PeriodError, parse_quarter
-from pmf_utils.data.problems import DataError
 from pmf_utils.project import ProjectError
 from pmf_utils.run.runlock import terminate_as_interrupt
 
 
 def quarter_arg(text: str):
     """Accept a quarter as '2025/26 Q2' or '2025-26-q2' wherever a user types one."""
+    from pmf_utils.data.periods import PeriodError, parse_quarter
+
     try:
         return parse_quarter(text)
     except PeriodError as error:
@@ -30,7 +29,8 @@ def quarter_arg(text: str):
 
 
 def _lazy(module: str, name: str) -> Callable[[argparse.Namespace], int]:
-    """Import a command's module only when it runs, so ``pmf validate`` stays quick."""
+    """Import a command's module only when it runs: pandas and the rest load only for the
+    commands that need them, so ``pmf run`` with nothing changed answers at once."""
 
     def run(args: argparse.Namespace) -> int:
         from importlib import import_module
@@ -50,7 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         return sub
 
-    command("validate", validate_command, "Check every data file and list every problem.")
+    command(
+        "validate",
+        _lazy("commands", "validate_command"),
+        "Check every data file and list every problem.",
+    )
 
     status = command(
         "status", _lazy("commands", "status_command"), "Judge every KPI for a quarter."
@@ -72,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = command(
         "run",
-        _lazy("runs", "run_command"),
+        _lazy("unchanged", "run_command"),
         "Validate, execute every notebook for a quarter with papermill, then publish.",
     )
     run.add_argument("--quarter", type=quarter_arg, help="e.g. 2025/26 Q2 (default: latest)")
@@ -119,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument(
         "--example", action="store_true", help="hold the illustrative council, not an empty plan"
     )
-    init.set_defaults(handler=init_command)
+    init.set_defaults(handler=_lazy("commands", "init_command"))
 
     lab = commands.add_parser(
         "lab",
@@ -188,7 +192,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ProjectError as error:
         print(error, file=sys.stderr)
         return INPUT_ERROR
-    except DataError as error:
+    except Exception as error:
+        from pmf_utils.data.problems import DataError
+
+        if not isinstance(error, DataError):
+            raise
         for problem in error.problems:
             print(problem, file=sys.stderr)
         print(

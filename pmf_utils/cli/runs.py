@@ -15,16 +15,19 @@ import pandas as pd
 
 from pmf_utils.cli.commands import validate_command
 from pmf_utils.cli.exits import FAILED, INPUT_ERROR
+from pmf_utils.cli.unchanged import published_inputs, remember
 from pmf_utils.data.dataset import Dataset, find_data_dir, load
+from pmf_utils.data.periods import quarter_label, quarter_slug
 from pmf_utils.pandoc import RenderError
 from pmf_utils.project import Project, find_project
 from pmf_utils.publish import signoff
 from pmf_utils.publish.marks import UNMARKED, Marks
-from pmf_utils.publish.quarter import ENGINE_NAMES, PublishError, publish_quarter
+from pmf_utils.publish.quarter import ENGINE_NAMES, PublishError, choose_engine, publish_quarter
+from pmf_utils.run.fingerprint import publication_inputs, setup_files
 from pmf_utils.run.jobs import Job, UnknownPriority
 from pmf_utils.run.pool import NotebookResult
 from pmf_utils.run.runlock import Busy, project_lock
-from pmf_utils.run.runner import run_quarter
+from pmf_utils.run.runner import page_inputs, run_quarter
 
 
 class ConsoleProgress:
@@ -55,8 +58,10 @@ class ConsoleProgress:
             print(f"{' ' * (width * 2 + 3)} warning: {warning}", file=self.stream, flush=True)
 
 
-def run_command(args: argparse.Namespace) -> int:
-    """``pmf run``: validate (exit 2, nothing written), execute (exit 1 on any failure), publish."""
+def run_command(args: argparse.Namespace, state: str) -> int:
+    """``pmf run``: validate (exit 2, nothing written), check the quarter is not published
+    already from the same inputs, execute what changed (exit 1 on any failure), publish.
+    ``state`` is the project's fingerprint (``unchanged.project_state``)."""
     status = validate_command(args)
     if status:
         return status
@@ -66,13 +71,13 @@ def run_command(args: argparse.Namespace) -> int:
     project = find_project(args.project)
     try:
         with project_lock(project.root):
-            return _run_quarter(args, project)
+            return _run_quarter(args, project, state)
     except Busy as error:
         print(error, file=sys.stderr)
         return FAILED
 
 
-def _run_quarter(args: argparse.Namespace, project: Project) -> int:
+def _run_quarter(args: argparse.Namespace, project: Project, state: str) -> int:
     data = load(find_data_dir(args.data, args.project))
     quarter = args.quarter or data.latest_quarter()
     gate = signoff.gate(
@@ -84,6 +89,28 @@ def _run_quarter(args: argparse.Namespace, project: Project) -> int:
     if gate.refusal:
         print(gate.refusal, file=sys.stderr)
         return INPUT_ERROR
+    engine = args.engine or project.settings["engine"]
+    slug, label = quarter_slug(quarter), quarter_label(quarter)
+    publication = None
+    if not args.no_render:
+        try:
+            publication = publication_inputs(
+                page_inputs(data, quarter, project.notebooks_dir, project.own_notebooks_dir),
+                choose_engine(engine),
+                setup_files(project),
+                gate.marks.record,
+            )
+        except PublishError as error:
+            print(error, file=sys.stderr)
+            return INPUT_ERROR
+        refusal = _published(project, slug, label, publication, args.force)
+        if refusal is not None:
+            if not refusal:
+                remember(project, state, slug, label, publication)
+                print(f"Nothing changed since {label} was published.")
+                return 0
+            print(refusal, file=sys.stderr)
+            return INPUT_ERROR
     try:
         result = run_quarter(
             data,
@@ -103,12 +130,32 @@ def _run_quarter(args: argparse.Namespace, project: Project) -> int:
         for failure in result.failures:
             print(failure.report(), file=sys.stderr)
         return FAILED
-    if args.no_render:
-        return 0
-    engine = args.engine or project.settings["engine"]
-    return publish_and_report(
-        data, quarter, project=project, engine=engine, force=args.force, marks=gate.marks
-    )
+    if not args.no_render:
+        status = publish_and_report(
+            data, quarter, project=project, engine=engine, force=args.force, marks=gate.marks
+        )
+        if status:
+            return status
+    if result.ok:
+        remember(project, state, slug, label, publication)
+    return 0
+
+
+def _published(
+    project: Project, slug: str, label: str, publication: str, force: bool
+) -> str | None:
+    """Checked before any notebook executes: "" when the quarter is published from these very
+    inputs (nothing to do), a refusal when it is published from others and not ``force``,
+    else None (go ahead)."""
+    if published_inputs(project, slug) == publication and not force:
+        return ""
+    if (project.site_dir / slug).exists() and not force:
+        return (
+            f"{label} is already published in {project.site_dir / slug} and its inputs have "
+            "changed since; use --force to publish it again (the earlier version is kept "
+            "beside the new one). Nothing was run."
+        )
+    return None
 
 
 def render_command(args: argparse.Namespace) -> int:
@@ -176,4 +223,3 @@ def publish_and_report(
     for path in publication.booklets:
         print(f"  {path.resolve()}")
     return 0
-

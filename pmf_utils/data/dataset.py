@@ -21,9 +21,7 @@ from pmf_utils.data.tables import Table, parse_number
 from pmf_utils.data.validation import read_all
 from pmf_utils.data.words import Words, from_fields
 from pmf_utils.judge import spc_methods
-from pmf_utils.project import ProjectError, find_project
-
-DATA_ENV = "PMF_DATA"
+from pmf_utils.project import find_data_dir as find_data_dir
 
 
 @dataclass(frozen=True)
@@ -84,29 +82,6 @@ class Dataset:
     @property
     def narrative_dir(self) -> Path:
         return self.data_dir / "narrative"
-
-
-def find_data_dir(
-    explicit: str | os.PathLike | None = None, project: str | os.PathLike | None = None
-) -> Path:
-    """Where the data is: ``--data``, then ``PMF_DATA``, then the data folder of the project
-    (``--project``, else found from the working directory, so a notebook opened anywhere in it
-    finds its data), then a ``data/`` folder at or above the working directory."""
-    if explicit:
-        return Path(explicit)
-    if os.environ.get(DATA_ENV):
-        return Path(os.environ[DATA_ENV])
-    if project:
-        return find_project(project).data_dir
-    try:
-        return find_project().data_dir
-    except ProjectError:
-        pass
-    here = Path.cwd().resolve()
-    for folder in (here, *here.parents):
-        if (folder / "data" / "plan.csv").is_file():
-            return folder / "data"
-    return here / "data"
 
 
 def fingerprint(data_dir: Path) -> str:

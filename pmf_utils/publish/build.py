@@ -42,6 +42,7 @@ from pmf_utils.publish.projects import (
     write_config,
     write_page,
 )
+from pmf_utils.publish.reuse import OUTPUTS, Earlier
 
 MANIFEST = "pmf-quarter.json"
 """Each published quarter's record of what it holds, read back by the archive."""
@@ -55,10 +56,17 @@ _FIGURE = re.compile(
 
 
 def build_quarter(
-    report: Report, source: Project, project: Path, stamp: Mapping[str, Any], engine: str
+    report: Report,
+    source: Project,
+    project: Path,
+    stamp: Mapping[str, Any],
+    engine: str,
+    earlier: Earlier | None = None,
 ) -> tuple[Path, dict[str, Any]]:
     """Write and render the quarter's project (a build folder, set up from the council's
-    project ``source``); return its output folder and manifest."""
+    project ``source``), keeping what did not change since it was published (``earlier``);
+    return its output folder and manifest."""
+    earlier = earlier or Earlier()
     copy_extensions(source, project)
     figures = report.folder / "figures"
     if figures.is_dir():
@@ -77,7 +85,7 @@ def build_quarter(
     # then out again, so that the site render makes web pages only.
     in_project = [path.relative_to(project).as_posix() for path, _ in booklets]
     write_config(source, project, stamp, [*pages, *in_project], navbar, footer)
-    render_booklets(project, booklets, engine)
+    render_booklets(project, booklets, engine, earlier)
     write_config(source, project, stamp, pages, navbar, footer)
     manifest = {
         **stamp,
@@ -101,8 +109,9 @@ def build_quarter(
             tree=tree(manifest["pages"]),
             groups=groups(manifest),
         )
-    render_site(project, engine)
+    render_site(project, engine, earlier)
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), "utf-8")
+    (out / OUTPUTS).write_text(json.dumps(earlier.made, indent=1, sort_keys=True), "utf-8")
     return out, manifest
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from pmf_utils.data.dataset import Dataset
 from pmf_utils.data.periods import quarter_label, quarter_slug
+from pmf_utils.run.fingerprint import read_record
 
 
 class PublishError(RuntimeError):
@@ -33,6 +34,8 @@ class ReportPage:
     title: str
     source: Path
     parent: str
+    inputs: str = ""
+    """The fingerprint of what its notebook was made from (``fingerprint.job_inputs``)."""
 
     @property
     def href(self) -> str:
@@ -90,12 +93,15 @@ def _expected_pages(data: Dataset) -> Iterator[tuple[str, str, str, str]]:
 
 def read_report(data: Dataset, quarter: pd.Period, folder: Path) -> Report:
     """The quarter's executed notebooks, one per page the contract names, each checked to be
-    for this quarter and made from this data; every problem is listed at once."""
+    for this quarter and made from this data (or kept by a run that found its inputs
+    unchanged in this data); every problem is listed at once."""
     if not folder.is_dir():
         raise PublishError(
             f"{folder} does not exist: run `pmf run --quarter '{quarter_label(quarter)}'` first"
         )
     slug = quarter_slug(quarter)
+    record = read_record(folder)
+    vouched = record["notebooks"] if record["data"] == data.fingerprint else {}
     pages, problems, executed = [], [], []
     for kind, page_id, parent, fallback in _expected_pages(data):
         path = folder / (f"{kind}-{page_id}.ipynb" if page_id else f"{kind}.ipynb")
@@ -105,13 +111,16 @@ def read_report(data: Dataset, quarter: pd.Period, folder: Path) -> Report:
         meta = nbformat.read(path, as_version=4).metadata.get("pmf", {})
         if meta.get("slug") != slug:
             problems.append(f"{path}: made for quarter {meta.get('slug')!r}, not {slug!r}")
-        if meta.get("data_fingerprint") != data.fingerprint:
+        # A notebook the run kept (its inputs unchanged) still holds its own data fingerprint.
+        kept = meta.get("inputs") is not None and vouched.get(path.name) == meta["inputs"]
+        if meta.get("data_fingerprint") != data.fingerprint and not kept:
             problems.append(
                 f"{path}: made from data {meta.get('data_fingerprint')!r}, but the data folder "
                 f"is now {data.fingerprint!r}"
             )
         executed.append(str(meta.get("produced", "")))
-        pages.append(ReportPage(kind, page_id, str(meta.get("title") or fallback), path, parent))
+        title = str(meta.get("title") or fallback)
+        pages.append(ReportPage(kind, page_id, title, path, parent, str(meta.get("inputs", ""))))
     if problems:
         summary = f"{len(problems)} problem(s): run `pmf run` for {quarter_label(quarter)}."
         raise PublishError("\n".join([*problems, summary]))

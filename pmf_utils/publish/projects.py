@@ -25,6 +25,7 @@ from pmf_utils.project import Project
 from pmf_utils.publish import booklet, quarto_pages, site
 from pmf_utils.publish.documents import load_yaml
 from pmf_utils.publish.executed import CHILD
+from pmf_utils.publish.reuse import Earlier, keep
 
 
 def navigation(
@@ -102,12 +103,27 @@ def _base_config(path: Path) -> dict[str, Any]:
     return load_yaml(path.read_text("utf-8"))
 
 
-def render_booklets(project: Path, booklets: Sequence[tuple[Path, str]], engine: str) -> None:
+def render_booklets(
+    project: Path, booklets: Sequence[tuple[Path, str]], engine: str, earlier: Earlier | None = None
+) -> None:
+    """Render the booklets whose inputs changed since they were published (``earlier``), keep
+    the others."""
+    earlier = earlier or Earlier()
+    todo = []
+    for path, _ in booklets:
+        name = path.relative_to(project).with_suffix(".pdf").as_posix()
+        found = earlier.booklet(name, earlier.booklet_inputs(project, path, engine))
+        if found is None:
+            todo.append(path)
+            continue
+        target = project / "_site" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        keep(found, target)
     if engine == "quarto":
-        for path, _ in booklets:
+        for path in todo:
             quarto(project, str(path.relative_to(project)), "--to", booklet.FORMAT)
-        return
-    booklet.render_booklets(project, [path for path, _ in booklets])
+    elif todo:
+        booklet.render_booklets(project, todo)
 
 
 def copy_extensions(source: Project, project: Path) -> None:
@@ -117,13 +133,15 @@ def copy_extensions(source: Project, project: Path) -> None:
     shutil.copy(site.STATIC / "site.css", project / "_extensions" / "pmf" / "site.css")
 
 
-def render_site(project: Path, engine: str) -> None:
+def render_site(project: Path, engine: str, earlier: Earlier | None = None) -> None:
+    """Render a project's web pages; the built-in engine keeps the published pages that only
+    their stamp would change (``earlier``)."""
     if engine == "quarto":
         # Web pages only: every format in the project would give each page a PDF as well.
         quarto(project, "--to", "pmf-html", "--no-clean")
         quarto_pages.finish_site(project / "_site")
     else:
-        site.render_website(project)
+        site.render_website(project, earlier)
 
 
 def quarto(project: Path, *args: str) -> None:

@@ -22,7 +22,7 @@ import fcntl
 import json
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,10 +32,19 @@ import pandas as pd
 
 from pmf_utils.data.dataset import Dataset
 from pmf_utils.data.periods import describe_period, quarter_label, quarter_slug
+from pmf_utils.pandoc import prune_cache
 from pmf_utils.project import Project
-from pmf_utils.publish.build import SUPERSEDED, build_front, build_quarter, manifests
+from pmf_utils.publish.build import (
+    MANIFEST,
+    SUPERSEDED,
+    build_front,
+    build_quarter,
+    manifests,
+)
 from pmf_utils.publish.executed import PublishError, Report, read_report
 from pmf_utils.publish.marks import UNMARKED, Marks
+from pmf_utils.publish.reuse import Earlier, stamp_texts
+from pmf_utils.run.fingerprint import publication_inputs, setup_files
 from pmf_utils.run.runlock import signals_held
 from pmf_utils.version import code_version as stamp
 
@@ -43,6 +52,8 @@ ENGINES = ("auto", "quarto", "builtin")
 
 
 ENGINE_NAMES = {"quarto": "Quarto", "builtin": "built-in"}
+CACHE = ".pandoc-cache"
+"""In the reports folder: pandoc's conversions, by what they convert (``pandoc.convert``)."""
 FRONT = "pmf-front.json"
 """The front pages the last build made, so the next can take away what it no longer makes."""
 
@@ -113,7 +124,9 @@ def publish_quarter(
     site_dir.mkdir(parents=True, exist_ok=True)
     done: list[Publication] = []
     try:
-        _publish(report, project, site_dir, engine, force, done, marks)
+        cache = reports_dir / CACHE
+        _publish(report, project, site_dir, engine, force, done, marks, cache)
+        prune_cache(cache)
     except KeyboardInterrupt:
         where = (
             f"was published in full in {site_dir}"
@@ -132,6 +145,7 @@ def _publish(
     force: bool,
     done: list[Publication],
     marks: Marks,
+    cache: Path,
 ) -> None:
     """Build in a temporary folder, then replace the published quarter with signals held
     back, so an interruption leaves the site as it was or fully replaced (``done`` says)."""
@@ -145,9 +159,18 @@ def _publish(
             )
         now = datetime.now(UTC).replace(microsecond=0)
         stamp = {**_stamp(report, now, marks.notices), **marks.record}
+        stamp["inputs"] = publication_inputs(
+            {page.source.name: page.inputs for page in report.pages},
+            engine,
+            setup_files(project),
+            marks.record,
+        )
         with tempfile.TemporaryDirectory(prefix=f".{slug}-build-", dir=site_dir.parent) as tmp:
             build = Path(tmp)
-            quarter_out, manifest = build_quarter(report, project, build / "quarter", stamp, engine)
+            earlier = _earlier(published, stamp, cache)
+            quarter_out, manifest = build_quarter(
+                report, project, build / "quarter", stamp, engine, earlier
+            )
             superseded = None
             if published.exists():
                 superseded = site_dir / f"{slug}{SUPERSEDED}{now:%Y%m%dT%H%M%SZ}"
@@ -170,6 +193,15 @@ def _publish(
                         superseded=superseded,
                     )
                 )
+
+
+def _earlier(published: Path, stamp: Mapping[str, Any], cache: Path) -> Earlier:
+    """The quarter as published, for the build to keep what did not change."""
+    try:
+        manifest = json.loads((published / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return Earlier(new=stamp_texts(stamp), cache=cache)
+    return Earlier(published, stamp_texts(manifest), stamp_texts(stamp), cache)
 
 
 @contextlib.contextmanager

@@ -22,6 +22,7 @@ import jinja2
 
 from pmf_utils.pandoc import PACKAGE, TEMPLATES, Conversion, convert
 from pmf_utils.publish.documents import SOURCE_SUFFIXES, Document, Format, Project, read_document
+from pmf_utils.publish.reuse import Earlier
 
 STATIC = PACKAGE / "static"
 
@@ -72,8 +73,10 @@ def output_name(source: str) -> str:
     return f"{stem}.html" if dot and f".{suffix}" in SOURCE_SUFFIXES else source
 
 
-def render_website(root: Path) -> Path:
-    """Render a Quarto website project's pages into its output folder; return that folder."""
+def render_website(root: Path, earlier: Earlier | None = None) -> Path:
+    """Render a Quarto website project's pages into its output folder; return that folder.
+    A page that differs from the one published (``earlier``) only by its stamp keeps it."""
+    earlier = earlier or Earlier()
     project = Project.load(root)
     out = project.output_dir
     out.mkdir(parents=True, exist_ok=True)
@@ -93,7 +96,7 @@ def render_website(root: Path) -> Path:
     words |= {str(site.get("title", "")), *_navigation_words(site.get("navbar", {}))}
     words_list = sorted(words)
     conversions += [Conversion(root / "_quarto.yml", text, "html5") for text in words_list]
-    outputs = convert(conversions)
+    outputs = convert(conversions, earlier.cache)
     inline = {
         text: _unwrap(html_text)
         for text, html_text in zip(words_list, outputs[-len(words_list) :], strict=True)
@@ -116,7 +119,7 @@ def render_website(root: Path) -> Path:
     for page in pages:
         nav = _navigation(site, page.href, inline)
         html_text = template.render(page=page, nav=nav, **layout)
-        (out / page.href).write_text(html_text, "utf-8")
+        earlier.write_page(out / page.href, page.href, html_text)
     _copy_resources(project, pages)
     for path in styles:
         shutil.copy2(path, out / ASSETS / path.name)

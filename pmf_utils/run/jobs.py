@@ -54,6 +54,11 @@ class Job:
         template's name."""
         return "/".join(self.own.parts[-3:]) if self.own else self.template
 
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The page notebooks it leaves: its output, or a ``kpis`` job's KPI pages."""
+        return tuple(f"kpi-{k}.ipynb" for k in self.kpi_pages) or (self.output,)
+
 
 def _job(stem: str, parameters: dict[str, str], page: dict, kpi_pages: dict | None = None) -> Job:
     """Output names follow the contract: ``<stem>-<id>.ipynb`` for per-priority/ambition pages."""

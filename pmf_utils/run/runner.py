@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +30,7 @@ import pandas as pd
 from pmf_utils.data.dataset import Dataset
 from pmf_utils.data.periods import quarter_label, quarter_slug
 from pmf_utils.project import resource
+from pmf_utils.run.fingerprint import job_inputs, read_record, write_record
 from pmf_utils.run.jobs import Job, plan_jobs
 from pmf_utils.run.pool import CELL_TIMEOUT, KernelPool, NotebookResult, Task
 from pmf_utils.version import code_version
@@ -40,42 +41,40 @@ TEMPLATES_DIR = resource("notebooks")
 """The package's template notebooks; a project's own ``notebooks/`` replaces them."""
 
 
-
-
 @dataclass(frozen=True)
 class RunResult:
     """The outcome of executing a quarter: every notebook's result, in finishing order."""
-
 
     quarter: pd.Period
     out_dir: Path
     notebooks: list[NotebookResult]
     seconds: float
-
+    reused: int = 0
+    """Notebooks not executed: their pages were made from the same inputs already."""
 
     @property
     def failures(self) -> list[NotebookResult]:
         return [n for n in self.notebooks if not n.ok]
 
-
     @property
     def ok(self) -> bool:
         return not self.failures
 
-
     def summary(self) -> str:
+        unchanged = f"{self.reused} unchanged, not executed."
+        if not self.notebooks:
+            return f"Nothing to execute: {unchanged}"
         return (
             f"{len(self.notebooks)} notebooks in {self.seconds:.1f}s: "
             f"{len(self.notebooks) - len(self.failures)} ok, {len(self.failures)} failed."
+            + (f" {unchanged}" if self.reused else "")
         )
 
 
 class Progress(Protocol):
     """What a run reports as it goes (the command line prints it; tests may record it)."""
 
-
     def start(self, jobs: Sequence[Job], workers: int, out_dir: Path) -> None: ...
-
 
     def finished(self, result: NotebookResult, done: int, total: int) -> None: ...
 
@@ -93,22 +92,37 @@ def run_quarter(
     progress: Progress | None = None,
     cell_timeout: int | None = CELL_TIMEOUT,
 ) -> RunResult:
-    """Execute the quarter's notebooks into ``reports_dir/<quarter-slug>/``.
-
+    """Execute the quarter's notebooks into ``reports_dir/<quarter-slug>/``, skipping those
+    whose pages are there already, made from the same inputs (``fingerprint.job_inputs``).
 
     ``own_dir`` holds the priorities' and KPIs' own notebooks (``pmf customise``), run in place
     of the templates for them; it is only read. Raises ``UnknownPriority`` before writing
-    anything. A full run first removes the folder's
-    executed notebooks so none is left from an earlier run; a ``priorities`` run replaces only
-    its own. Pass ``pool`` to reuse warm kernels across runs; otherwise a pool of ``workers``
-    (default: one per core) is started and closed here.
+    anything. A full run removes the folder's other notebooks so none is left from an earlier
+    run; a ``priorities`` run replaces only its own. Pass ``pool`` to reuse warm kernels across
+    runs; otherwise a pool of ``workers`` (default: one per core) is started, when there is
+    anything to execute, and closed here.
     """
     jobs = plan_jobs(data, quarter, priorities, own_dir)
     out_dir = (reports_dir / quarter_slug(quarter)).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
+    templates = templates_dir.resolve()
+    every = plan_jobs(data, quarter, None, own_dir) if priorities is not None else jobs
+    inputs = {job.output: job_inputs(data, job, templates) for job in every}
+    record = read_record(out_dir)
+    made = record["notebooks"]
+
+    def current(job: Job) -> bool:
+        return all(made.get(f) == inputs[job.output] and (out_dir / f).is_file() for f in job.files)
+
+    todo = [job for job in jobs if not current(job)]
+    for job in todo:
+        for name in job.files:
+            made.pop(name, None)
     if priorities is None:
+        keep = {name for job in jobs if job not in todo for name in job.files}
         for stale in out_dir.glob("*.ipynb"):
-            stale.unlink()
+            if stale.name not in keep:
+                stale.unlink()
     run = {
         "quarter": quarter_label(quarter),
         "slug": quarter_slug(quarter),
@@ -116,17 +130,52 @@ def run_quarter(
         "produced": datetime.now().astimezone().isoformat(timespec="seconds"),
         "code_version": code_version(),
     }
-    tasks = [Task(job, templates_dir.resolve(), out_dir, run, cell_timeout) for job in jobs]
+    tasks = [
+        Task(job, templates, out_dir, {**run, "inputs": inputs[job.output]}, cell_timeout)
+        for job in todo
+    ]
     started = time.perf_counter()
-    results: list[NotebookResult] = []
+    results = list(_execute(tasks, workers, pool, progress, out_dir))
+    for result in results:
+        if result.ok:
+            made.update(dict.fromkeys(result.written, inputs[result.name]))
+    if all(current(job) for job in every):
+        record["data"] = data.fingerprint
+    write_record(out_dir, record)
+    seconds = time.perf_counter() - started
+    return RunResult(quarter, out_dir, results, seconds, len(jobs) - len(todo))
+
+
+def _execute(
+    tasks: Sequence[Task],
+    workers: int | None,
+    pool: KernelPool | None,
+    progress: Progress | None,
+    out_dir: Path,
+) -> Iterator[NotebookResult]:
+    """Each task's result as it finishes; no kernel is started for no task."""
+    if not tasks:
+        return
     context = (
         nullcontext(pool) if pool else KernelPool(min(workers or os.cpu_count() or 1, len(tasks)))
     )
     with context as active:
         if progress:
-            progress.start(jobs, active.size, out_dir)
-        for result in active.execute(tasks):
-            results.append(result)
+            progress.start([task.job for task in tasks], active.size, out_dir)
+        for done, result in enumerate(active.execute(tasks), 1):
             if progress:
-                progress.finished(result, len(results), len(tasks))
-    return RunResult(quarter, out_dir, results, time.perf_counter() - started)
+                progress.finished(result, done, len(tasks))
+            yield result
+
+
+def page_inputs(
+    data: Dataset, quarter: pd.Period, templates_dir: Path, own_dir: Path | None = None
+) -> dict[str, str]:
+    """Each page notebook of the whole quarter, with the fingerprint it will be made from: what
+    a publication of the quarter is made of, known before anything executes."""
+    templates = templates_dir.resolve()
+    return {
+        name: job_inputs(data, job, templates)
+        for job in plan_jobs(data, quarter, None, own_dir)
+        for name in job.files
+    }
