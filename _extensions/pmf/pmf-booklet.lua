@@ -4,8 +4,9 @@
 -- * drops collapsible `<details>` blocks (the numbers behind a chart, on the website), whether
 --   or not they are marked website-only; those numbers are in the CSV downloads;
 -- * a table of KPIs (`.pmf-cards`) gives the KPI's name a wider column;
+-- * headline figures and priority tiles (`.pmf-tiles`) print as a grid of tiles;
 -- * `::: {.pmf-shift by=N}` moves each page's headings under its part heading;
--- * a `{.pmf-part}` heading starts a new page; only part headings go into the contents and
+-- * a top-level `{.pmf-part}` heading starts a new page; only part headings go into the contents and
 --   the PDF bookmarks, not the headings within each page;
 -- * images carry their alt text (`fig-alt`, else the caption) into the tagged PDF; an image
 --   within a line (an icon) is sized to the text around it (2.2em: two lines);
@@ -88,8 +89,42 @@ local function kpi_column(div)
   end
 end
 
+-- Figures as tiles (`.pmf-tiles`: a bullet list, each item a figure `.pmf-figure` and its
+-- words, on lines of their own) become a grid of shaded boxes, the figure large above its words.
+local function tiles(div)
+  if not div.classes:includes("pmf-tiles") then
+    return nil
+  end
+  local items = {}
+  div:walk({
+    BulletList = function(list)
+      items = list.content
+    end,
+  })
+  local columns = div.classes:includes("pmf-wide") and 3 or math.min(#items, 6)
+  local blocks = pandoc.Blocks({
+    pandoc.RawBlock("typst", "#grid(columns: (1fr,) * " .. columns .. ", gutter: 6pt,"),
+  })
+  for _, item in ipairs(items) do
+    blocks:insert(pandoc.RawBlock("typst", "block(width: 100%, inset: 7pt, fill: pmf-shade)["))
+    blocks:extend(pandoc.Blocks(item):walk({
+      Span = function(span)
+        if span.classes:includes("pmf-figure") then
+          return pandoc.Inlines({ pandoc.RawInline("typst", "#text(size: 18pt, weight: \"bold\", fill: pmf-brand)[") })
+            :extend(span.content)
+            :extend({ pandoc.RawInline("typst", "]") })
+        end
+      end,
+    }))
+    blocks:insert(pandoc.RawBlock("typst", "],"))
+  end
+  blocks:insert(pandoc.RawBlock("typst", ")"))
+  return blocks
+end
+
+-- Only a top-level part starts a new page: the whole plan's priorities follow their ambition.
 local function part_break(h)
-  if h.classes:includes("pmf-part") then
+  if h.classes:includes("pmf-part") and h.level == 1 then
     return { pandoc.RawBlock("typst", "#pagebreak(weak: true)"), h }
   end
 end
@@ -106,9 +141,12 @@ end
 
 -- An image within a line (a Making Data Count icon in a table cell) is sized to the text and
 -- centred on it, whatever its natural size.
+-- An icon with no alt text has its words beside it: it is marked an artifact, which PDF/UA
+-- lets go without alt text and a screen reader passes over.
 local function image(img)
   local alt = img.attributes["fig-alt"] or pandoc.utils.stringify(img.caption)
-  local code = typst_image(img, alt, ", height: 2.2em")
+  local code = alt == "" and ("pdf.artifact(image(" .. typst_string(img.src) .. ", height: 2.2em))")
+    or typst_image(img, alt, ", height: 2.2em")
   return pandoc.RawInline("typst", "#box(baseline: 30%, " .. code .. ")")
 end
 
@@ -155,6 +193,7 @@ return {
   { Pandoc = links },
   { Figure = figure, Table = natural_widths },
   { Div = kpi_column },
+  { Div = tiles },
   { Header = part_break, Image = image },
   { Table = typst_table },
 }

@@ -79,11 +79,20 @@ end
 -- output. Unwrapped, they are listed as the built-in engine lists them (which has no such divs).
 local CELL_DIVS = { "cell", "cell-output", "cell-output-display", "cell-output-markdown" }
 
+-- A table a reader can filter (`.pmf-filter`, the overview's summary icon table) brings the
+-- site's own script that builds the filter (site_libs/pmf/table-filter.js; every page that
+-- has one sits at the top of its site, beside site_libs).
+local FILTER_SCRIPT = '<script src="site_libs/pmf/table-filter.js" defer></script>'
+
 function Div(div)
   for _, class in ipairs(CELL_DIVS) do
     if div.classes:includes(class) then
       return div.content
     end
+  end
+  if div.classes:includes("pmf-filter") then
+    div.content:insert(pandoc.RawBlock("html", FILTER_SCRIPT))
+    return div
   end
 end
 

@@ -24,6 +24,7 @@ from pmf_utils.judge.assessment import JUDGEMENT_KINDS, Judged, exceptions, judg
 from pmf_utils.pages import icons
 from pmf_utils.pages import markdown as md
 from pmf_utils.pages.kpi_page import KpiPage, show, words
+from pmf_utils.pages.overview import STATUSES, OverviewSections
 from pmf_utils.publish import signoff
 
 
@@ -34,7 +35,7 @@ def _judged(data: Dataset, quarter: pd.Period) -> Judged:
     return Judged(judged.table.set_index("kpi_id", drop=False), judged.charts)
 
 
-class Report(KpiPage):
+class Report(OverviewSections, KpiPage):
     """One quarter of one council's data, and the page sections drawn from it."""
 
     def __init__(
@@ -78,7 +79,9 @@ class Report(KpiPage):
         words, never colour alone."""
         kind = JUDGEMENT_KINDS[column]
         if kind in icons.KINDS:
-            symbol = icons.image(kind, row[column], row["polarity"], self.figures)
+            symbol = icons.image(
+                kind, row[column], row["polarity"], self.figures, words_beside=True
+            )
         else:
             symbol = md.text(v.symbol(kind, row[column], row["polarity"]))
         return md.Markdown(f"{symbol} {md.text(words(row, column))}")
@@ -98,7 +101,7 @@ class Report(KpiPage):
         rows = []
         for group_id, group in groups:
             name = group[key].iloc[0]
-            counts = {v.text("status", s): int((group["status"] == s).sum()) for s in _STATUSES}
+            counts = {v.text("status", s): int((group["status"] == s).sum()) for s in STATUSES}
             rows.append(
                 {
                     key.title(): md.link(name, f"{key}-{group_id}"),
@@ -114,39 +117,6 @@ class Report(KpiPage):
         numbers = [c for c in table.columns if c != key.title()]
         caption = f"KPI status by {key}, {self.label}"
         show(md.table(table, caption, right=numbers))
-
-    def icon_table(self) -> None:
-        """Every KPI on one line with its Making Data Count icons, as a board report leads:
-        latest figure, target, status, variation, assurance and direction, linking to its page.
-        The icons' words are their alt text; the KPI page says them beside the icons."""
-        rows = [
-            {
-                "KPI": md.link(row["name"], f"kpi-{row['kpi_id']}"),
-                "Latest": row["value_text"],
-                "Target": row["target_text"] or "–",
-                "Status": self.cell(row, "status"),
-                **{
-                    column.title(): icons.image(
-                        column, row[f"spc_{column}"], row["polarity"], self.figures
-                    )
-                    for column in icons.KINDS
-                },
-                "Direction": self.cell(row, "direction_previous"),
-            }
-            for _, row in self.assessment.iterrows()
-        ]
-        caption = (
-            f"Every KPI at a glance, {self.label}: status against target, SPC variation and "
-            "assurance icons, and direction since the previous period"
-        )
-        table = md.table(pd.DataFrame(rows), caption, right=["Latest", "Target"])
-        legend = pd.DataFrame(icons.key(self.figures), columns=["Icon", "Meaning"])
-        legend = md.table(legend, "Key to the Making Data Count icons")
-        show(f"::: {{.pmf-cards}}\n{table}\n:::\n\n{legend}")
-
-    def priorities_of(self, ambition_id: str) -> None:
-        """The ambition's priorities, each with its KPIs' statuses, linking to its page."""
-        self.status_counts(by="priority", ambition_id=ambition_id)
 
     def exceptions_table(
         self, priority_id: str | None = None, ambition_id: str | None = None
@@ -195,7 +165,7 @@ class Report(KpiPage):
         else:
             parts.append("Every KPI has a figure for the latest period expected.")
         parts += ["", "## Commentary sign-off", "", signoff.overview(self.data, self.quarter)]
-        show("\n".join(parts))
+        show("\n".join(parts), detail="completeness")  # officers' detail, not for Cabinet
 
     # ---- priority pages -----------------------------------------------------------------
 
@@ -231,10 +201,8 @@ class Report(KpiPage):
                         self._verdicts(row),
                         self._trend(kpi_id, recent=True),
                     ]
-                )
+                ),
+                detail=kpi_id,
             )
             display(self.commentary("kpi", kpi_id))
             show(md.link("Definition, full history and benchmarks", f"kpi-{kpi_id}"))
-
-
-_STATUSES = (v.ON_TARGET, v.WITHIN_TOLERANCE, v.OFF_TARGET, v.MONITOR_ONLY, v.NO_DATA)

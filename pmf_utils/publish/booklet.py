@@ -13,7 +13,7 @@ import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -56,6 +56,20 @@ def definitions_part(
         return Part(title, "definitions", level, tuple(dictionary))
     cells = [nbformat.v4.new_markdown_cell(entries[k]) for k in kpi_ids if k in entries]
     return Part(title, "definitions", level, tuple(cells))
+
+
+def without_detail(part: Part) -> Part:
+    """The part without the cells whose outputs are marked ``{"pmf": {"detail": ...}}``
+    (detail for officers on the site: a KPI's chart and commentary on its priority's page,
+    the data completeness and sign-off lists), for the whole-plan report."""
+
+    def detail(cell: nbformat.NotebookNode) -> bool:
+        return any(
+            (output.get("metadata") or {}).get("pmf", {}).get("detail")
+            for output in cell.get("outputs", [])
+        )
+
+    return replace(part, cells=tuple(cell for cell in part.cells if not detail(cell)))
 
 
 def write_booklet(
