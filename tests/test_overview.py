@@ -93,7 +93,7 @@ def test_exception_notes_give_reasons_figures_and_commentary(shown) -> None:
         assert re.search(r"Commentary awaited|\w", _markdown(commentary))
 
 
-def test_the_whole_plan_leaves_out_cells_marked_detail() -> None:
+def test_the_whole_plan_leaves_out_a_page_from_its_detail_on() -> None:
     kept = nbformat.v4.new_code_cell("report.summary_table(p)")
     kept.outputs = [nbformat.v4.new_output("display_data", {"text/markdown": "table"})]
     dropped = nbformat.v4.new_code_cell("report.kpi_sections(p)")
@@ -103,8 +103,11 @@ def test_the_whole_plan_leaves_out_cells_marked_detail() -> None:
             "display_data", {"text/markdown": "chart"}, metadata={"pmf": {"detail": "K1"}}
         ),
     ]
-    part = booklet.Part("Priority", "priority-p", 2, (kept, dropped))
+    commentary = nbformat.v4.new_markdown_cell("The KPI's commentary, split out by the run")
+    part = booklet.Part("Priority", "priority-p", 2, (kept, dropped, commentary))
     assert booklet.without_detail(part).cells == (kept,)
+    whole = booklet.Part("Exceptions", "exceptions", 1, (kept, commentary))
+    assert booklet.without_detail(whole) == whole
 
 
 def test_the_filter_script_is_linked_from_a_filtered_table_only() -> None:

@@ -507,6 +507,7 @@ def test_the_whole_plan_report_is_short_and_lists_every_kpi_at_a_glance(
         if f"{kpi.name} {case.latest_values[kpi.kpi_id]}" not in summary
     ]
     assert not missing, f"not in the summary table: {missing}"
+    assert "Definition, full history and benchmarks" not in text  # KPI sections left out
     sections = outline_titles(whole)
     assert not set(sections) & set(case.data.kpis["name"]), "a KPI has its own section"
     assert not [title for title in sections if title.startswith("Appendix")]

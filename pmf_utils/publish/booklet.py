@@ -59,9 +59,10 @@ def definitions_part(
 
 
 def without_detail(part: Part) -> Part:
-    """The part without the cells whose outputs are marked ``{"pmf": {"detail": ...}}``
-    (detail for officers on the site: a KPI's chart and commentary on its priority's page,
-    the data completeness and sign-off lists), for the whole-plan report."""
+    """The part up to its detail, for the whole-plan report: a page's detail for officers
+    (its KPIs' charts and commentary, the data completeness and sign-off lists) comes last,
+    starting at the first output marked ``{"pmf": {"detail": ...}}``. The run splits a cell
+    around each commentary it holds, so the detail runs on over several cells to the end."""
 
     def detail(cell: nbformat.NotebookNode) -> bool:
         return any(
@@ -69,7 +70,9 @@ def without_detail(part: Part) -> Part:
             for output in cell.get("outputs", [])
         )
 
-    return replace(part, cells=tuple(cell for cell in part.cells if not detail(cell)))
+    cells = list(part.cells)
+    end = next((n for n, cell in enumerate(cells) if detail(cell)), len(cells))
+    return replace(part, cells=tuple(cells[:end]))
 
 
 def write_booklet(
