@@ -88,7 +88,8 @@ def test_exception_notes_give_reasons_figures_and_commentary(shown) -> None:
         escalated.iterrows(), out[::2], out[1::2], strict=True
     ):
         text = _markdown(heading)
-        assert text.startswith(f"### {md.text(row['name'])} {{#exception-{row['kpi_id']}}}")
+        link = md.link(row["name"], f"kpi-{row['kpi_id']}")
+        assert text.startswith(f"### {link} {{#exception-{row['kpi_id']}}}")
         assert "**Escalated for:** " in text
         assert re.search(r"Commentary awaited|\w", _markdown(commentary))
 
@@ -120,3 +121,16 @@ def test_the_filter_script_is_linked_from_a_filtered_table_only() -> None:
     )
     assert '<script src="site_libs/pmf/table-filter.js" defer></script>' in filtered
     assert "<script" not in plain
+
+
+def test_an_icon_with_its_words_beside_it_has_empty_alt_text() -> None:
+    """Decorative for a screen reader (axe-core's image-redundant-alt), never without alt."""
+    lua = str(REPO / "_extensions" / "pmf" / "pmf-html.lua")
+    html = pypandoc.convert_text(
+        "![](figures/icon-a.svg) Hit and miss\n\n![Hit and miss](figures/icon-a.svg)",
+        "html",
+        format="markdown",
+        filters=[lua],
+    )
+    assert '<img src="figures/icon-a.svg" alt="" /> Hit and miss' in html
+    assert 'alt="Hit and miss"' in html

@@ -122,13 +122,14 @@ class OverviewSections:
         target, and the analysts' commentary on it (what is being done)."""
         for _, row in exceptions(self.assessment).iterrows():
             reasons = "; ".join(v.label("exception", r) for r in row["exceptions"].split("; "))
-            figure = f"Latest {row['value_text'] or '–'}"
-            figure += f" ({row['period']})" if row["period"] else ""
+            figure = f"Latest {row['value_text']} ({row['period']})" if row["period"] else ""
+            figure = figure or "No figure yet"
             figure += f" against a target of {row['target_text']}" if row["target_text"] else ""
+            name = md.link(row["name"], f"kpi-{row['kpi_id']}")
             show(
                 "\n\n".join(
                     [
-                        md.heading(3, row["name"], f"exception-{row['kpi_id']}"),
+                        md.heading(3, name, f"exception-{row['kpi_id']}"),
                         md.Markdown(f"**Escalated for:** {md.text(reasons)}. {md.text(figure)}."),
                     ]
                 )
