@@ -368,6 +368,12 @@ def outline_titles(path: Path) -> list[str]:
     return list(walk(PdfReader(path).outline))
 
 
+def unspaced(text: str) -> str:
+    """Text without its spaces: a name found wherever a table cell wraps it ("good/ acceptable",
+    "grass- cutting" as extracted from a PDF)."""
+    return "".join(text.split())
+
+
 def squash(text: str) -> str:
     """Text as words: whitespace folded, typographic quotes (pandoc's smart quotes) plain."""
     return " ".join(text.translate(str.maketrans("‘’“”", "''\"\"")).split())
@@ -504,12 +510,10 @@ def test_the_whole_plan_report_is_short_and_lists_every_kpi_at_a_glance(
     text = squash(" ".join(page.extract_text() for page in reader.pages))
     start = text.index("Every KPI at a glance")
     summary = text[start : text.index("Key to the Making Data Count icons", start)]
-    # Words as they wrap in a cell ("good/ acceptable", "grass- cutting"): spaces left out.
-    letters = "".join(summary.split())
     missing = [
         kpi.name
         for kpi in case.data.kpis.itertuples()
-        if "".join(f"{kpi.name}{case.latest_values[kpi.kpi_id]}".split()) not in letters
+        if unspaced(f"{kpi.name}{case.latest_values[kpi.kpi_id]}") not in unspaced(summary)
     ]
     assert not missing, f"not in the summary table: {missing}"
     assert "Definition, full history and benchmarks" not in text  # KPI sections left out
@@ -522,10 +526,11 @@ def _pdf_problems(path: Path, kpis: pd.DataFrame, case: ReportCase) -> list[str]
     reader = PdfReader(path)
     pages = [squash(page.extract_text()) for page in reader.pages]
     text = " ".join(pages)
+    letters = unspaced(text)
     problems = [
         f"{path.name}: no {kpi.name!r} with its latest value {case.latest_values[kpi.kpi_id]}"
         for kpi in kpis.itertuples()
-        if kpi.name not in text or case.latest_values[kpi.kpi_id] not in text
+        if unspaced(kpi.name) not in letters or case.latest_values[kpi.kpi_id] not in text
     ]
     stamp = f"from data {case.data.fingerprint} by pmf-utils"
     problems += [
