@@ -97,13 +97,14 @@ def test_a_card_shows_every_judgement_of_its_kpi_in_words(cards: tuple[str, Path
         assert words in first
     assert "Plans issued on time rose to 62\\%\\. It is the best for two years\\." in first
     assert "More next time" not in first
-    images = re.findall(r"!\[([^\]]+)\]\((figures/[^)]+\.svg)\)", first)
+    images = re.findall(r"!\[([^\]]*)\]\((figures/[^)]+\.svg)\)", first)
     kinds = [path.split("/")[1].split("-")[:2] for _, path in images]
     assert ["CH01", "spark.svg"] in kinds
     assert ["icon", "variation"] in kinds and ["icon", "assurance"] in kinds
     for alt, path in images:
         assert (folder / path).is_file()
-        assert alt.strip()
+        # The sparkline describes itself; an icon's words are written beside it instead.
+        assert alt.strip() if "spark" in path else alt == ""
     second = markdown.split("::: {.pmf-card ")[2]
     assert "Commentary awaited for 2025/26 Q2\\." in second
 

@@ -138,19 +138,20 @@ def test_report_tables_show_icons_with_their_words(
     kpis = page.assessment
     for kpi_id, name in zip(kpis["kpi_id"], kpis["name"], strict=True):
         assert overview.count(f"](kpi-{kpi_id}.ipynb)") == 1, name
-    images = re.findall(r"!\[([^\]]+)\]\((figures/icon-[a-z-]+\.svg)\)", overview)
-    assert len(images) >= 2 * len(kpis)
+    table, key = overview.split("| Icon | Meaning |")
+    assert "Key to the Making Data Count icons" in key
+    images = re.findall(r"!\[([^\]]+)\]\((figures/icon-[a-z-]+\.svg)\)", table)
+    assert len(images) == 2 * len(kpis)  # icons alone: their words are their alt text
     for alt, path in images:
         assert (tmp_path / path).is_file()
-        assert f"<title>{alt.split('; ')[0]}</title>" in (tmp_path / path).read_text("utf-8")
-    assert "Key to the Making Data Count icons" in overview
-    assert (
-        "| **Special cause concern, high**: a signal that the KPI has changed for the worse |"
-        in (overview)
-    )
+        assert f"<title>{alt}</title>" in (tmp_path / path).read_text("utf-8")
+    # The key and the summary say the words beside each icon: its alt text is empty.
+    concern = "Special cause concern, high"
+    assert f"](figures/icon-variation-special-cause-concern-high.svg) | **{concern}**: " in key
+    assert not re.findall(r"!\[[^\]]", key)
     first = kpis[kpis["priority_id"] == priority].iloc[0]
     variation = icons.icon("variation", first["spc_variation"], first["polarity"])
-    image = f"![{variation.words}](figures/{variation.file})"
+    image = f"![](figures/{variation.file})"
     assert f"Variation: {image} {variation.words}" in dashboard
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pmf_utils.publish import quarto_pages
 from pmf_utils.publish.quarto_pages import QUARTO_CSP, finish_page, without_inline_script
+from pmf_utils.publish.site import ASSETS, STATIC
 
 PAGE = """<!DOCTYPE html>
 <html lang="en-GB"><head><title>T</title></head>
@@ -72,3 +74,12 @@ def test_the_title_shows_the_site_title_as_written() -> None:
     """Quarto leaves markdown's escapes in <title>; they are undone, entities kept."""
     page = r"<head><title>Exceptions – A\\\&amp;B Council\: Plan 2025\-29</title></head>"
     assert r"<title>Exceptions – A\&amp;B Council: Plan 2025-29</title>" in finish_page(page)
+
+
+def test_quarto_sites_get_the_site_s_own_scripts(tmp_path: Path) -> None:
+    """The summary table's filter is linked by the format's filter; Quarto does not know the
+    file, so the finished site gets it, as the built-in engine's does."""
+    (tmp_path / "overview.html").write_text("<html><body><main></main></body></html>", "utf-8")
+    quarto_pages.finish_site(tmp_path)
+    script = tmp_path / ASSETS / "table-filter.js"
+    assert script.read_text("utf-8") == (STATIC / "table-filter.js").read_text("utf-8")

@@ -4,10 +4,12 @@
 -- * drops collapsible `<details>` blocks (the numbers behind a chart, on the website), whether
 --   or not they are marked website-only; those numbers are in the CSV downloads;
 -- * a table of KPIs (`.pmf-cards`) gives the KPI's name a wider column;
+-- * headline figures and priority tiles (`.pmf-tiles`) print as a grid of tiles;
 -- * `::: {.pmf-shift by=N}` moves each page's headings under its part heading;
--- * a `{.pmf-part}` heading starts a new page (the first follows the cover or title band);
---   only part headings go into the contents and the PDF bookmarks, not the headings within
---   each page; a part marked `.pmf-fit-page` sizes its charts to fit its page;
+-- * a top-level `{.pmf-part}` heading starts a new page (the first follows the cover or title
+--   band; the whole plan's priorities follow their ambition); only part headings go into the
+--   contents and the PDF bookmarks, not the headings within each page; a part marked
+--   `.pmf-fit-page` sizes its charts to fit its page;
 -- * a priority's dashboard (`.pmf-dashboard`) becomes a Typst grid of its KPI cards
 --   (`.pmf-card`), `pmf-dashboard` and `pmf-card` of typst-template.typ, which keep each card
 --   whole on one page; the card's figure, period and commentary (`.pmf-card-value`,
@@ -104,8 +106,43 @@ local function kpi_column(div)
   end
 end
 
+-- Figures as tiles (`.pmf-tiles`: a bullet list, each item a figure `.pmf-figure` and its
+-- words, on lines of their own) become a grid of shaded boxes, the figure large above its words.
+local function tiles(div)
+  if not div.classes:includes("pmf-tiles") then
+    return nil
+  end
+  local items = {}
+  div:walk({
+    BulletList = function(list)
+      items = list.content
+    end,
+  })
+  local columns = div.classes:includes("pmf-wide") and 3 or math.min(#items, 6)
+  local blocks = pandoc.Blocks({
+    pandoc.RawBlock("typst", "#grid(columns: (1fr,) * " .. columns .. ", gutter: 6pt,"),
+  })
+  for _, item in ipairs(items) do
+    blocks:insert(pandoc.RawBlock("typst", "block(width: 100%, inset: 7pt, fill: pmf-shade)["))
+    blocks:extend(pandoc.Blocks(item):walk({
+      Span = function(span)
+        if span.classes:includes("pmf-figure") then
+          return pandoc.Inlines({ pandoc.RawInline("typst", "#text(size: 18pt, weight: \"bold\", fill: pmf-brand)[") })
+            :extend(span.content)
+            :extend({ pandoc.RawInline("typst", "]") })
+        end
+      end,
+    }))
+    blocks:insert(pandoc.RawBlock("typst", "],"))
+  end
+  blocks:insert(pandoc.RawBlock("typst", ")"))
+  return blocks
+end
+
 -- An image within a line (a Making Data Count icon in a table cell) is sized to the text and
 -- centred on it, whatever its natural size (`height`: 2.2em, two lines, unless given).
+-- An icon with no alt text has its words beside it: it is marked an artifact, which PDF/UA
+-- lets go without alt text and a screen reader passes over.
 local function image(img, height)
   local alt = img.attributes["fig-alt"] or pandoc.utils.stringify(img.caption)
   if img.classes:includes("pmf-spark") then
@@ -113,11 +150,13 @@ local function image(img, height)
     local code = typst_image(img, alt, ", height: 3.3em")
     return pandoc.RawInline("typst", "#h(1fr)#box(baseline: 20%, " .. code .. ")")
   end
-  local code = typst_image(img, alt, ", height: " .. (height or "2.2em"))
+  local size = ", height: " .. (height or "2.2em")
+  local code = alt == "" and ("pdf.artifact(image(" .. typst_string(img.src) .. size .. "))")
+    or typst_image(img, alt, size)
   return pandoc.RawInline("typst", "#box(baseline: 30%, " .. code .. ")")
 end
 
--- Each part starts a page (the first follows the cover or the title band); a part marked
+-- Each top-level part starts a page (the first follows the cover or the title band); a part marked
 -- `.pmf-fit-page` (a KPI's page in a priority's booklet) is wrapped in the template's
 -- `pmf-fit-page`, which sizes its charts to the room its page leaves.
 -- Within it, the line saying where the page sits in the plan goes (the booklet is the
@@ -151,7 +190,7 @@ local function parts(doc)
     if block.t == "Header" and block.classes:includes("pmf-part") then
       close()
       count = count + 1
-      if count > 1 then
+      if count > 1 and block.level == 1 then
         out:insert(pandoc.RawBlock("typst", "#pagebreak(weak: true)"))
       end
       fit = block.classes:includes("pmf-fit-page")
@@ -269,6 +308,7 @@ return {
   { Pandoc = links },
   { Figure = figure, Table = natural_widths, Para = lone_image },
   { Div = kpi_column },
+  { Div = tiles },
   { Pandoc = parts },
   { Span = card_part },
   { Div = card_part },

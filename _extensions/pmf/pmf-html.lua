@@ -2,18 +2,22 @@
 --
 -- * the divs Quarto puts around notebook cells are unwrapped (page contents, see below);
 -- * an image's `fig-alt` becomes its alt text, so a chart is described rather than captioned
---   twice;
+--   twice; an image without words gets an empty alt text (decorative);
 -- * table cells are aligned by class (`align-right`), so no inline style is needed;
 -- * every table sits in a labelled, focusable region that scrolls sideways on a narrow screen
 --   instead of widening the page (WCAG 1.4.10 reflow), its columns as wide as their content
 --   needs (pandoc would make a long pipe table's columns equal), each body cell labelled with
 --   its column's header for tables that become cards on a narrow screen.
 
+-- An image with no words (a Making Data Count icon whose words are written beside it) is
+-- decorative: `alt=""` says so, where pandoc would leave the attribute out.
 function Image(img)
   local alt = img.attributes["fig-alt"]
   if alt then
     img.attributes["fig-alt"] = nil
     img.attributes.alt = alt
+  elseif #img.caption == 0 and not img.attributes.alt then
+    img.attributes.alt = ""
   end
   return img
 end
@@ -81,11 +85,20 @@ end
 -- output. Unwrapped, they are listed as the built-in engine lists them (which has no such divs).
 local CELL_DIVS = { "cell", "cell-output", "cell-output-display", "cell-output-markdown" }
 
+-- A table a reader can filter (`.pmf-filter`, the overview's summary icon table) brings the
+-- site's own script that builds the filter (site_libs/pmf/table-filter.js; every page that
+-- has one sits at the top of its site, beside site_libs).
+local FILTER_SCRIPT = '<script src="site_libs/pmf/table-filter.js" defer></script>'
+
 function Div(div)
   for _, class in ipairs(CELL_DIVS) do
     if div.classes:includes(class) then
       return div.content
     end
+  end
+  if div.classes:includes("pmf-filter") then
+    div.content:insert(pandoc.RawBlock("html", FILTER_SCRIPT))
+    return div
   end
 end
 

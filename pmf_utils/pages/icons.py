@@ -168,11 +168,15 @@ _CHECKED: set[Path] = set()
 """Folders this process has written the icons into (a warm kernel runs many notebooks)."""
 
 
-def image(kind: str, value: str, polarity: str, folder: Path) -> md.Markdown:
+def image(
+    kind: str, value: str, polarity: str, folder: Path, *, words_beside: bool = False
+) -> md.Markdown:
     """The icon as a markdown image whose alt text is its words, writing the icons into
-    ``folder`` (once per folder) so the page and Jupyter find the file beside the notebook."""
+    ``folder`` (once per folder) so the page and Jupyter find the file beside the notebook.
+    With ``words_beside`` the page says the words next to the icon, so its alt text is empty
+    (decorative: a screen reader would read the words twice; the PDF marks it an artifact)."""
     item = icon(kind, value, polarity)
-    return _markdown(item, item.words, folder)
+    return _markdown(item, "" if words_beside else item.words, folder)
 
 
 def _markdown(item: Icon, words: str, folder: Path) -> md.Markdown:
@@ -180,7 +184,8 @@ def _markdown(item: Icon, words: str, folder: Path) -> md.Markdown:
     if where not in _CHECKED or not (where / item.file).is_file():
         write(where)
         _CHECKED.add(where)
-    return md.Markdown(f"![{md.text(words)}]({folder.as_posix()}/{item.file})")
+    alt = md.text(words) if words else ""
+    return md.Markdown(f"![{alt}]({folder.as_posix()}/{item.file})")
 
 
 def contrast(colour: str, background: str = WHITE) -> float:
@@ -211,7 +216,8 @@ _MEANING = {
 
 def key(folder: Path) -> list[tuple[md.Markdown, md.Markdown]]:
     """(markdown image, its words in bold and what it means) of each look once, for a key to
-    the icons (the empty ring stands for both "not enough data" and "no target to assure")."""
+    the icons, the image decorative as its words are beside it (the empty ring stands for both
+    "not enough data" and "no target to assure")."""
     looks: dict[str, tuple[Icon, list[str]]] = {}
     for item in every_icon():
         _, words = looks.setdefault(item.svg().split("</title>")[1], (item, []))
@@ -219,7 +225,7 @@ def key(folder: Path) -> list[tuple[md.Markdown, md.Markdown]]:
             words.append(item.words)
     return [
         (
-            _markdown(item, "; ".join(words), folder),
+            _markdown(item, "", folder),
             md.Markdown(f"**{md.text('; '.join(words))}**: {md.text(_MEANING[item.value])}"),
         )
         for item, words in looks.values()

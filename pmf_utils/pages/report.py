@@ -26,6 +26,7 @@ from pmf_utils.pages import icons
 from pmf_utils.pages import markdown as md
 from pmf_utils.pages.dashboard import DashboardPage
 from pmf_utils.pages.kpi_page import KpiPage, show, words
+from pmf_utils.pages.overview import STATUSES, OverviewSections
 from pmf_utils.publish import signoff
 
 
@@ -36,7 +37,7 @@ def _judged(data: Dataset, quarter: pd.Period) -> Judged:
     return Judged(judged.table.set_index("kpi_id", drop=False), judged.charts)
 
 
-class Report(KpiPage, DashboardPage):
+class Report(OverviewSections, KpiPage, DashboardPage):
     """One quarter of one council's data, and the page sections drawn from it."""
 
     def __init__(
@@ -87,7 +88,9 @@ class Report(KpiPage, DashboardPage):
         words, never colour alone."""
         kind = JUDGEMENT_KINDS[column]
         if kind in icons.KINDS:
-            symbol = icons.image(kind, row[column], row["polarity"], self.figures)
+            symbol = icons.image(
+                kind, row[column], row["polarity"], self.figures, words_beside=True
+            )
         else:
             symbol = md.text(v.symbol(kind, row[column], row["polarity"]))
         return md.Markdown(f"{symbol} {md.text(words(row, column))}")
@@ -98,7 +101,8 @@ class Report(KpiPage, DashboardPage):
     # ---- overview, ambition and exceptions pages --------------------------------------
 
     def status_counts(self, by: str = "ambition", ambition_id: str | None = None) -> None:
-        """How many KPIs are on target, within tolerance, off target and so on."""
+        """How many KPIs are on target, within tolerance, off target and so on, under a heading
+        in the plan's words for its levels."""
         frame = self.assessment
         if ambition_id:
             frame = frame[frame["ambition_id"] == ambition_id]
@@ -108,7 +112,7 @@ class Report(KpiPage, DashboardPage):
         rows = []
         for group_id, group in groups:
             name = group[key].iloc[0]
-            counts = {v.text("status", s): int((group["status"] == s).sum()) for s in _STATUSES}
+            counts = {v.text("status", s): int((group["status"] == s).sum()) for s in STATUSES}
             rows.append(
                 {
                     title: md.link(name, f"{key}-{group_id}"),
@@ -123,42 +127,8 @@ class Report(KpiPage, DashboardPage):
         table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
         numbers = [c for c in table.columns if c != title]
         caption = f"KPI status by {in_sentence(title)}, {self.label}"
-        show(md.table(table, caption, right=numbers))
-
-    def icon_table(self) -> None:
-        """Every KPI on one line with its Making Data Count icons, as a board report leads:
-        latest figure, target, status, variation, assurance and direction, linking to its page.
-        The icons' words are their alt text; the KPI page says them beside the icons."""
-        rows = [
-            {
-                "KPI": md.link(row["name"], f"kpi-{row['kpi_id']}"),
-                "Latest": row["value_text"],
-                "Target": row["target_text"] or "–",
-                "Status": self.cell(row, "status"),
-                **{
-                    column.title(): icons.image(
-                        column, row[f"spc_{column}"], row["polarity"], self.figures
-                    )
-                    for column in icons.KINDS
-                },
-                "Direction": self.cell(row, "direction_previous"),
-            }
-            for _, row in self.assessment.iterrows()
-        ]
-        caption = (
-            f"Every KPI at a glance, {self.label}: status against target, SPC variation and "
-            "assurance icons, and direction since the previous period"
-        )
-        table = md.table(pd.DataFrame(rows), caption, right=["Latest", "Target"])
-        legend = pd.DataFrame(icons.key(self.figures), columns=["Icon", "Meaning"])
-        legend = md.table(legend, "Key to the Making Data Count icons")
-        show(f"::: {{.pmf-cards}}\n{table}\n:::\n\n{legend}")
-
-    def priorities_of(self, ambition_id: str) -> None:
-        """The ambition's priorities, each with its KPIs' statuses, linking to its page, under
-        a heading of the plan's word for them."""
-        show(md.heading(2, self.data.plan.words.priorities))
-        self.status_counts(by="priority", ambition_id=ambition_id)
+        heading = md.heading(2, f"Status by {in_sentence(title)}")
+        show(f"{heading}\n\n{md.table(table, caption, right=numbers)}")
 
     def exceptions_table(
         self, priority_id: str | None = None, ambition_id: str | None = None
@@ -207,7 +177,5 @@ class Report(KpiPage, DashboardPage):
         else:
             parts.append("Every KPI has a figure for the latest period expected.")
         parts += ["", "## Commentary sign-off", "", signoff.overview(self.data, self.quarter)]
-        show("\n".join(parts))
+        show("\n".join(parts), detail="completeness")  # officers' detail, not for Cabinet
 
-
-_STATUSES = (v.ON_TARGET, v.WITHIN_TOLERANCE, v.OFF_TARGET, v.MONITOR_ONLY, v.NO_DATA)

@@ -13,7 +13,7 @@ import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -59,6 +59,23 @@ def definitions_part(
         return Part(title, "definitions", level, tuple(dictionary))
     cells = [nbformat.v4.new_markdown_cell(entries[k]) for k in kpi_ids if k in entries]
     return Part(title, "definitions", level, tuple(cells))
+
+
+def without_detail(part: Part) -> Part:
+    """The part up to its detail, for the whole-plan report: a page's detail for officers
+    (its KPIs' charts and commentary, the data completeness and sign-off lists) comes last,
+    starting at the first output marked ``{"pmf": {"detail": ...}}``. The run splits a cell
+    around each commentary it holds, so the detail runs on over several cells to the end."""
+
+    def detail(cell: nbformat.NotebookNode) -> bool:
+        return any(
+            (output.get("metadata") or {}).get("pmf", {}).get("detail")
+            for output in cell.get("outputs", [])
+        )
+
+    cells = list(part.cells)
+    end = next((n for n, cell in enumerate(cells) if detail(cell)), len(cells))
+    return replace(part, cells=tuple(cells[:end]))
 
 
 def write_booklet(

@@ -209,14 +209,17 @@ def _write_booklets(
     def part(page: ReportPage, level: int, title: str = "") -> booklet.Part:
         return booklet.Part(title or page.title, page.source.stem, level, tuple(cells[page]))
 
-    dictionary = report.page("dictionary")
-    whole = [part(report.page("overview"), 1), part(report.page("exceptions"), 1)]
+    # The whole plan, for Cabinet and Scrutiny: headline figures and every KPI's icons, the
+    # exceptions with their commentary, then each priority's page without its KPIs' detail
+    # (full histories are in the priority booklets and on the site).
+    whole = [booklet.without_detail(part(report.page("overview"), 1))]
+    whole.append(part(report.page("exceptions"), 1))
     for ambition in report.of("ambition"):
         whole.append(part(ambition, 1))
-        for priority in report.of("priority", ambition.id):
-            whole.append(part(priority, 2))
-            whole.extend(part(kpi, 3) for kpi in report.of("kpi", priority.id))
-    whole.append(part(dictionary, 1, "Appendix: data dictionary"))
+        whole.extend(
+            booklet.without_detail(part(priority, 2))
+            for priority in report.of("priority", ambition.id)
+        )
     written = [
         (
             booklet.write_booklet(
@@ -225,10 +228,11 @@ def _write_booklets(
                 front("Whole plan", "Delivery report", stamp["plan"], 2),
                 whole,
             ),
-            f"Whole plan: every {in_sentence(words.ambition)}, {in_sentence(words.priority)}"
-            " and measure",
+            "Whole plan: every KPI at a glance, the exceptions and each "
+            f"{in_sentence(words.priority)}",
         )
     ]
+    dictionary = report.page("dictionary")
     ambitions = {a.id: a for a in report.of("ambition")}
     for priority in report.of("priority"):
         kpis = report.of("kpi", priority.id)

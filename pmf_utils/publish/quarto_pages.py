@@ -17,10 +17,11 @@ import hashlib
 import html as html_lib
 import os
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
-from pmf_utils.publish.site import ASSETS, CSP
+from pmf_utils.publish.site import ASSETS, CSP, STATIC
 
 SKIP_LINK = re.compile(r'<a class="skip-link" href="#[^"]*">[^<]*</a>\n?')
 BODY = re.compile(r"<body\b[^>]*>\n?")
@@ -95,7 +96,11 @@ def without_inline_script(html: str, page: Path, folder: Path) -> str:
 
 
 def finish_site(folder: Path) -> None:
-    """Finish every page Quarto wrote into ``folder``."""
+    """Finish every page Quarto wrote into ``folder``, and add the site's own scripts that
+    pages link (the summary table's filter), as the built-in engine copies them."""
+    (folder / ASSETS).mkdir(parents=True, exist_ok=True)
+    for script in STATIC.glob("*.js"):
+        shutil.copy2(script, folder / ASSETS / script.name)
     for path in folder.rglob("*.html"):
         text = path.read_text("utf-8")
         finished = without_inline_script(finish_page(text), path, folder)
