@@ -27,6 +27,7 @@ SKIP_LINK = re.compile(r'<a class="skip-link" href="#[^"]*">[^<]*</a>\n?')
 BODY = re.compile(r"<body\b[^>]*>\n?")
 NAVBAR = re.compile(r'<nav class="navbar\b(?![^>]*aria-label)')
 MAIN = re.compile(r"<main\b(?![^>]*tabindex)")
+TOGGLER_ROLE = re.compile(r'(<button class="navbar-toggler"[^>]*?)\s+role="menu"')
 TITLE = re.compile(r"(<title>)(.*?)(</title>)", re.DOTALL)
 ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 HANDLER = re.compile(r'\son[a-z]+="[^"]*"')
@@ -40,7 +41,8 @@ script is moved into a file of the site."""
 
 
 def finish_page(html: str) -> str:
-    """The page with its skip link first in ``<body>``, its navigation bar named, and its
+    """The page with its skip link first in ``<body>``, its navigation bar named, its menu
+    button without a role ARIA forbids a button, and its
     ``<title>`` as the built-in engine writes it: Quarto puts the site's title there without
     reading it as markdown, so the escapes ``markdown.text`` added are undone (text only)."""
     html = TITLE.sub(lambda m: m[1] + ESCAPED.sub(r"\1", m[2]) + m[3], html, count=1)
@@ -50,6 +52,8 @@ def finish_page(html: str) -> str:
         html = html[: link.start()] + html[link.end() :]
         html = f"{html[: body.end()]}{link[0].rstrip()}\n{html[body.end() :]}"
     html = MAIN.sub('<main tabindex="-1"', html, count=1)  # the skip link moves focus there
+    # The menu button is a button: ARIA does not allow it the role "menu" Quarto gives it.
+    html = TOGGLER_ROLE.sub(r"\1", html, count=1)
     return NAVBAR.sub('<nav aria-label="Main" class="navbar', html, count=1)
 
 
