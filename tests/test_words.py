@@ -136,3 +136,12 @@ def test_site_pages_and_menus_use_the_plans_words(mini_data: Path, tmp_path: Pat
     assert "## Missions and objectives" in text and "## Missions, objectives and measures" in text
     assert r"contact the insight team at insight\@example\.gov\.uk." in text  # escaped
     assert not WALSALL.search(text), WALSALL.findall(text)
+
+
+def test_an_ambition_and_a_priority_of_one_name_get_distinct_titles(mini_data: Path) -> None:
+    priorities = mini_data / "priorities.csv"
+    priorities.write_text(priorities.read_text("utf-8").replace(",Children", ",People"), "utf-8")
+    report = Report(QUARTER, with_words(mini_data, MISSIONS))
+    assert report.pick("ambition", "people") == ("people", "People (Mission)")
+    assert report.pick("priority", "children") == ("children", "People (Objective)")
+    assert report.pick("priority", "streets") == ("streets", "Clean streets")

@@ -64,12 +64,16 @@ class Report(OverviewSections, KpiPage, DashboardPage):
 
     def pick(self, kind: str, id: str | None) -> tuple[str, str]:
         """(id, name) of an ambition or priority; the first one when ``id`` is None, so a
-        template opened in Jupyter runs as it is."""
-        table = self.data.ambitions if kind == "ambition" else self.data.priorities
-        names = table.set_index(f"{kind}_id")[kind]
+        template opened in Jupyter runs as it is. A name an ambition and a priority share is
+        followed by the plan's word for the level, so their pages' titles differ."""
+        tables = {"ambition": self.data.ambitions, "priority": self.data.priorities}
+        names = tables[kind].set_index(f"{kind}_id")[kind]
         id = id or names.index[0]
         if id not in names.index:
             raise ValueError(f"'{id}' is not a {kind} id; choose one of: {', '.join(names.index)}")
+        other = "priority" if kind == "ambition" else "ambition"
+        if names[id] in set(tables[other][other]):
+            return id, f"{names[id]} ({getattr(self.data.plan.words, kind)})"
         return id, names[id]
 
     def commentary(self, kind: str, id: str | None = None) -> narrative.Commentary:
