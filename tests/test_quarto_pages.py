@@ -14,8 +14,9 @@ PAGE = """<!DOCTYPE html>
 <div id="quarto-search-results"></div>
 <header id="quarto-header" class="headroom fixed-top">
 <nav class="navbar navbar-expand-lg " data-bs-theme="dark"><a href="index.html">Home</a>
-<button class="navbar-toggler" type="button" data-bs-toggle="collapse" data-bs-target="#navbarCollapse"
-  aria-controls="navbarCollapse" role="menu" aria-expanded="false" aria-label="Toggle navigation"
+<button class="navbar-toggler" type="button" data-bs-toggle="collapse"
+  data-bs-target="#navbarCollapse" aria-controls="navbarCollapse" role="menu" aria-expanded="false"
+  aria-label="Toggle navigation"
   onclick="if (window.quartoToggleHeadroom) { window.quartoToggleHeadroom(); }">
 </button></nav>
 </header>
