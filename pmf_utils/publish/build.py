@@ -203,7 +203,9 @@ def _write_booklets(
             "lang": "en-GB",
             "toc-depth": depth,
             "format": booklet.FORMAT,
-            "pmf": {key: md.text(value) for key, value in pmf.items()},
+            # Every booklet opens on its dashboard (the whole plan's is its headline figures)
+            # under a title band: no cover or contents page; the PDF's bookmarks list the parts.
+            "pmf": {**{key: md.text(value) for key, value in pmf.items()}, "compact": True},
         }
 
     def part(page: ReportPage, level: int, title: str = "") -> booklet.Part:
@@ -251,8 +253,6 @@ def _write_booklets(
             ambition=ambitions[priority.parent].title,
             priority=priority.title,
         )
-        # The dashboard is the first page, under a title band: no cover or contents page.
-        meta["pmf"]["compact"] = True
         path = booklet.write_booklet(project, f"priority-{priority.id}-{report.slug}", meta, parts)
         written.append((path, priority.title))
     return written
