@@ -281,12 +281,15 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
 
 
 def site_pages(root: Path) -> list[str]:
-    """Every page of the quarter, every front page, and a search with results."""
+    """Every page of the quarter, every front page, and a search with results. An index page
+    is visited at its folder's address, as the site's links lead there (Quarto's script
+    rewrites every link to ``…/index.html`` as ``…/``, in-page links included)."""
     quarter = sorted(p.relative_to(root).as_posix() for p in (root / SLUG).glob("*.html"))
     front = [f"{name}.html" for name in FRONT_PAGES if (root / f"{name}.html").is_file()]
-    if not (root / "search.html").is_file():  # Quarto: search is in the navigation bar
-        return [*quarter, *front]
-    return [*quarter, f"{SLUG}/{SEARCHED}", *front, SEARCHED]
+    pages = [*quarter, *front]
+    if (root / "search.html").is_file():  # Quarto: search is in the navigation bar
+        pages += [f"{SLUG}/{SEARCHED}", SEARCHED]
+    return [page.removesuffix("index.html") for page in pages]
 
 
 @pytest.fixture(scope="module")
