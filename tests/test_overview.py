@@ -57,7 +57,9 @@ def test_icon_table_has_a_table_per_ambition_and_every_kpi_once(shown) -> None:
     report, out = shown
     report.icon_table()
     text = _markdown(out[0])
-    assert '::: {.pmf-filter .pmf-cards data-columns="Status Variation Assurance"}' in text
+    columns = 'data-columns="Status Variation Assurance" data-group="Ambition"'
+    div = f"::: {{.pmf-filter .pmf-cards {columns}}}"
+    assert div in text
     for name in report.data.ambitions["ambition"]:
         assert f"### {name}\n" in text and f"\n: {name}\\: every KPI at a glance" in text
     for kpi_id in report.assessment["kpi_id"]:

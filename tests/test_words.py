@@ -109,6 +109,7 @@ def test_page_sections_use_the_plans_words(shown: list[str]) -> None:
     assert "| Mission " in words and "KPI status by mission" in words
     assert "| Objective " in words and "KPI status by objective" in words
     assert "## Objectives\n" in text and "## Status by mission\n" in text
+    assert 'data-group="Mission"' in text  # the filter's label for the icon table's groups
     assert "Objective\\: Children" in words
     assert not WALSALL.search(words), WALSALL.findall(words)
 

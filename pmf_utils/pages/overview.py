@@ -80,7 +80,9 @@ class OverviewSections:
         body = "\n\n".join(parts)
         legend = pd.DataFrame(icons.key(self.figures), columns=["Icon", "Meaning"])
         legend = md.table(legend, "Key to the Making Data Count icons")
-        show(f'::: {{.pmf-filter .pmf-cards data-columns="{columns}"}}\n{body}\n:::\n\n{legend}')
+        group = md.attribute(self.data.plan.words.ambition)  # the filter's first choice's label
+        div = f'.pmf-filter .pmf-cards data-columns="{columns}" data-group="{group}"'
+        show(f"::: {{{div}}}\n{body}\n:::\n\n{legend}")
 
     def _icon_rows(self, group: pd.DataFrame) -> list[dict[str, object]]:
         return [

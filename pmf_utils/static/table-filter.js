@@ -1,6 +1,7 @@
 // Narrows the overview's summary icon table to one ambition, status, variation or assurance.
 // The table is a `.pmf-filter` div holding a `.pmf-group` per ambition (its heading, then its
-// table); `data-columns` names the columns to filter by, whose cells carry their column's name
+// table); `data-group` is the plan's word for those groups (the first choice's label);
+// `data-columns` names the columns to filter by, whose cells carry their column's name
 // (data-label, written by pmf-html.lua on both engines). The choices are read from the page (a
 // cell's words, or an icon's alt text), so the script knows no vocabulary. Without the script
 // the whole table stands; it is the site's own file, as the Content-Security-Policy requires.
@@ -41,13 +42,15 @@
 
   function setUp(holder, number) {
     var groups = Array.prototype.slice.call(holder.querySelectorAll(".pmf-group"));
+    var label = holder.getAttribute("data-group") || "Group";
     var columns = (holder.getAttribute("data-columns") || "").split(" ").filter(Boolean);
     var rows = [];
     groups.forEach(function (group) {
       var heading = group.querySelector("h1, h2, h3, h4, h5, h6");
       var ambition = heading ? heading.textContent.trim() : "";
       group.querySelectorAll("tbody tr").forEach(function (row) {
-        var values = { Ambition: ambition };
+        var values = {};
+        values[label] = ambition;
         columns.forEach(function (column) {
           var cell = row.querySelector('td[data-label="' + column + '"]');
           values[column] = cell ? words(cell) : "";
@@ -59,9 +62,10 @@
     var form = document.createElement("form");
     form.className = "pmf-filter-form";
     form.setAttribute("aria-label", "Filter the KPIs");
-    var selects = ["Ambition"].concat(columns).map(function (column) {
+    var selects = [label].concat(columns).map(function (column, at) {
       var options = choices(rows.map(function (item) { return item.values[column]; }));
-      var select = field(form, column, "pmf-filter-" + number + "-" + column.toLowerCase(), options);
+      var key = at ? column.toLowerCase() : "group"; // ids stay the same whatever the words
+      var select = field(form, column, "pmf-filter-" + number + "-" + key, options);
       return { column: column, select: select };
     });
     var status = document.createElement("p");
