@@ -109,4 +109,3 @@ def empty_data() -> dict[str, str]:
 
 def _tree(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-

@@ -86,9 +86,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
-def judged_alone(
-    figures: list[dict], quarter, targets=None, **kpi_fields: object
-) -> pd.Series:
+def judged_alone(figures: list[dict], quarter, targets=None, **kpi_fields: object) -> pd.Series:
     """``judge_kpi`` on one quarterly percentage KPI (``kpi_fields`` change it) given plain
     figures: each a dict with ``period`` (a Period), ``value`` and any observation column."""
     from pmf_utils.judge import assessment
@@ -97,8 +95,10 @@ def judged_alone(
         ["numerator", "denominator", "ci_lower", "ci_upper", *assessment.BENCHMARKS], math.nan
     )
     observations = pd.DataFrame(
-        [{**blank, "flag": "", "note": "", **f, "period_end": f["period"].end_time}
-         for f in figures]
+        [
+            {**blank, "flag": "", "note": "", **f, "period_end": f["period"].end_time}
+            for f in figures
+        ]
     )
     kpi = {
         "kpi_id": "K01",

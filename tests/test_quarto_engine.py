@@ -117,9 +117,7 @@ def test_booklet_tables_keep_their_captions(engines: tuple[Published, Published]
     """quarto-dev/quarto-cli#11733: Quarto drops a table caption from Typst output unless the
     table has a `tbl-` id; pmf-booklet.lua writes such tables itself."""
     builtin, quarto = engines
-    for ours, theirs in zip(
-        builtin.publication.booklets, quarto.publication.booklets, strict=True
-    ):
+    for ours, theirs in zip(builtin.publication.booklets, quarto.publication.booklets, strict=True):
         expected = _captions(ours)
         assert expected and _captions(theirs) == expected, theirs.name
 

@@ -229,6 +229,34 @@ def test_a_dead_kernel_fails_its_notebook_and_is_replaced(pool, data_dir, tmp_pa
     assert again.ok, [n.report() for n in again.failures]
 
 
+def test_a_warm_pool_starts_each_kernel_with_the_package_and_the_data_loaded(
+    data_dir, tmp_path
+) -> None:
+    """``KernelPool(warm=data)`` starts its kernels at once, importing the package and loading
+    the data while the run validates: the first notebook a kernel runs finds both done (the
+    stand-ins import neither the report module nor anything that loads the data first)."""
+    templates = templates_with(tmp_path)
+    check = (
+        "import sys\nfrom pmf_utils.data.dataset import _load\n"
+        "assert 'pmf_utils.pages.report' in sys.modules, 'the package was not imported'\n"
+        "assert _load.cache_info().currsize == 1, 'the data was not loaded'"
+    )
+    for path in templates.glob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        nb.cells.insert(1, nbformat.v4.new_code_cell(check))
+        nbformat.write(nb, path)
+    with KernelPool(1, warm=data_dir) as warm:
+        result = run_quarter(
+            load(data_dir), Q1, templates_dir=templates, reports_dir=tmp_path / "out", pool=warm
+        )
+    assert result.ok, [n.report() for n in result.failures]
+    with KernelPool(1) as cold:
+        result = run_quarter(
+            load(data_dir), Q1, templates_dir=templates, reports_dir=tmp_path / "cold", pool=cold
+        )
+    assert not result.ok  # the check itself can fail: a kernel not warmed has neither
+
+
 def test_plan_follows_the_contract_and_priority_runs_are_partial(data_dir) -> None:
     data = load(data_dir)
     full = plan_jobs(data, Q1)

@@ -58,24 +58,38 @@ def test_a_file_without_front_matter_is_all_body() -> None:
         (
             "---\nstatus: approved\napproved_by: Jo\napproved_on: 2026-13-01\n---\nText",
             [
-                (4, "approved_on", "'2026-13-01' is not a date: write it as YYYY-MM-DD, e.g. "
-                 "2026-01-15"),
+                (
+                    4,
+                    "approved_on",
+                    "'2026-13-01' is not a date: write it as YYYY-MM-DD, e.g. 2026-01-15",
+                ),
             ],
         ),
         (
             "---\nstatus: draft\napproved_on: 15/01/2026\naproved_by: Jo\n---\nText",
             [
-                (3, "approved_on", "'15/01/2026' is not a date: write it as YYYY-MM-DD, e.g. "
-                 "2026-01-15"),
-                (4, "aproved_by", "unknown field; front matter takes status, approved_by, "
-                 "approved_on, written_for"),
+                (
+                    3,
+                    "approved_on",
+                    "'15/01/2026' is not a date: write it as YYYY-MM-DD, e.g. 2026-01-15",
+                ),
+                (
+                    4,
+                    "aproved_by",
+                    "unknown field; front matter takes status, approved_by, "
+                    "approved_on, written_for",
+                ),
             ],
         ),
         ("---\nstatus: [draft]\n---\n", [(2, "status", "must be a single value")]),
-        ("---\nstatus: draft\nText without an end\n", [(1, "-", "the front matter opened by "
-                                                       "--- has no closing --- line")]),
-        ("---\nstatus: 'draft\n---\n", [(2, "-", "the front matter is not YAML: found "
-                                         "unexpected end of stream")]),
+        (
+            "---\nstatus: draft\nText without an end\n",
+            [(1, "-", "the front matter opened by --- has no closing --- line")],
+        ),
+        (
+            "---\nstatus: 'draft\n---\n",
+            [(2, "-", "the front matter is not YAML: found unexpected end of stream")],
+        ),
         ("---\njust a line\n---\n", [(2, "-", "the front matter must be lines of field: value")]),
     ],
 )

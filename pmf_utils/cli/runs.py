@@ -25,7 +25,7 @@ from pmf_utils.publish.marks import UNMARKED, Marks
 from pmf_utils.publish.quarter import ENGINE_NAMES, PublishError, choose_engine, publish_quarter
 from pmf_utils.run.fingerprint import publication_inputs, setup_files
 from pmf_utils.run.jobs import Job, UnknownPriority
-from pmf_utils.run.pool import NotebookResult
+from pmf_utils.run.pool import KernelPool, NotebookResult
 from pmf_utils.run.runlock import Busy, project_lock
 from pmf_utils.run.runner import page_inputs, run_quarter
 
@@ -58,10 +58,11 @@ class ConsoleProgress:
             print(f"{' ' * (width * 2 + 3)} warning: {warning}", file=self.stream, flush=True)
 
 
-def run_command(args: argparse.Namespace, state: str) -> int:
+def run_command(args: argparse.Namespace, state: str, pool: KernelPool | None = None) -> int:
     """``pmf run``: validate (exit 2, nothing written), check the quarter is not published
     already from the same inputs, execute what changed (exit 1 on any failure), publish.
-    ``state`` is the project's fingerprint (``unchanged.project_state``)."""
+    ``state`` is the project's fingerprint (``unchanged.project_state``); ``pool`` the warm
+    kernels already starting, if any."""
     status = validate_command(args)
     if status:
         return status
@@ -71,13 +72,15 @@ def run_command(args: argparse.Namespace, state: str) -> int:
     project = find_project(args.project)
     try:
         with project_lock(project.root):
-            return _run_quarter(args, project, state)
+            return _run_quarter(args, project, state, pool)
     except Busy as error:
         print(error, file=sys.stderr)
         return FAILED
 
 
-def _run_quarter(args: argparse.Namespace, project: Project, state: str) -> int:
+def _run_quarter(
+    args: argparse.Namespace, project: Project, state: str, pool: KernelPool | None
+) -> int:
     data = load(find_data_dir(args.data, args.project))
     quarter = args.quarter or data.latest_quarter()
     gate = signoff.gate(
@@ -120,6 +123,7 @@ def _run_quarter(args: argparse.Namespace, project: Project, state: str) -> int:
             own_dir=project.own_notebooks_dir,
             reports_dir=project.reports_dir,
             workers=args.jobs,
+            pool=pool,
             progress=ConsoleProgress(),
         )
     except UnknownPriority as error:

@@ -10,6 +10,7 @@ fingerprint), there is nothing to do."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shutil
 import sys
@@ -41,9 +42,16 @@ def run_command(args: argparse.Namespace) -> int:
     if message:
         print(message)
         return 0
+    pool = None
+    if args.force or args.no_render or not any(project.site_dir.glob(f"*/{MANIFEST}")):
+        # Notebooks will be executed: their kernels start now, while the data is validated.
+        from pmf_utils.run.pool import KernelPool
+
+        pool = KernelPool(args.jobs, warm=find_data_dir(args.data, args.project))
     from pmf_utils.cli.runs import run_command as run
 
-    return run(args, state)
+    with pool or contextlib.nullcontext():
+        return run(args, state, pool)
 
 
 def project_state(args: argparse.Namespace, project: Project) -> str:

@@ -182,4 +182,3 @@ class Report(OverviewSections, KpiPage, DashboardPage):
             parts.append("Every KPI has a figure for the latest period expected.")
         parts += ["", "## Commentary sign-off", "", signoff.overview(self.data, self.quarter)]
         show("\n".join(parts), detail="completeness")  # officers' detail, not for Cabinet
-

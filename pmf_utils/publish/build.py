@@ -27,6 +27,8 @@ from pmf_utils.publish.documents import (
     heading_levels,
     markdown_slots,
     notebook_front_matter,
+    read_notebook,
+    write_notebook,
 )
 from pmf_utils.publish.executed import PARENT, Report, ReportPage
 from pmf_utils.publish.projects import (
@@ -122,7 +124,7 @@ def _prepare_page(
     its first heading), headings under the page title, where it sits in the plan, and a CSV
     link under each chart. Returns the page's cells after its front matter, and the CSV files
     it offers."""
-    notebook = nbformat.read(page.source, as_version=4)
+    notebook = read_notebook(page.source)
     head, cells = notebook_front_matter(notebook.cells)
     head.update(title=md.text(page.title), subtitle=md.text(quarter_label(report.quarter)))
     _drop_title_heading(cells, page.title)
@@ -151,7 +153,7 @@ def _prepare_page(
     for holder, key in slots:
         holder[key] = _FIGURE.sub(add_link, holder[key])
     notebook.cells = [nbformat.v4.new_raw_cell(f"---\n{header}---"), *cells]
-    nbformat.write(notebook, project / page.source.name)
+    write_notebook(notebook, project / page.source.name)
     return cells, offered
 
 

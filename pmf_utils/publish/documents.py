@@ -5,6 +5,7 @@ options, and every notebook turned into pandoc markdown with its images written 
 from __future__ import annotations
 
 import base64
+import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from typing import Any
 
 import nbformat
 import yaml
+from nbformat.v4.nbjson import JSONReader
 
 from pmf_utils.cells import cell_options, figure_option
 
@@ -187,6 +189,18 @@ def heading_levels(cells: Iterable[nbformat.NotebookNode]) -> list[int]:
     ]
 
 
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    """A notebook the run wrote, read without nbformat's schema validation: publishing reads
+    each of a quarter's notebooks more than once, and validating them all cost seconds."""
+    return JSONReader().reads(path.read_text("utf-8"))
+
+
+def write_notebook(notebook: nbformat.NotebookNode, path: Path) -> None:
+    """A build notebook, written as compact JSON (pretty-printing is Python's slow encoder):
+    only the engines read these."""
+    path.write_text(json.dumps(notebook, ensure_ascii=False), "utf-8")
+
+
 def read_document(
     path: Path, target: str, assets: Path, defaults: Mapping[str, Any] | None = None
 ) -> Document:
@@ -199,7 +213,7 @@ def read_document(
     if path.suffix != ".ipynb":
         meta, body = front_matter(path.read_text("utf-8"))
         return Document(path, meta, body)
-    notebook = nbformat.read(path, as_version=4)
+    notebook = read_notebook(path)
     meta, cells = notebook_front_matter(notebook.cells)
     options = deep_merge(
         defaults or {},

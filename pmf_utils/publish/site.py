@@ -22,7 +22,7 @@ import jinja2
 
 from pmf_utils.pandoc import PACKAGE, TEMPLATES, Conversion, convert
 from pmf_utils.publish.documents import SOURCE_SUFFIXES, Document, Format, Project, read_document
-from pmf_utils.publish.reuse import Earlier
+from pmf_utils.publish.reuse import Earlier, keep
 
 STATIC = PACKAGE / "static"
 
@@ -260,4 +260,4 @@ def _copy_resources(project: Project, pages: Sequence[Page]) -> None:
             target = out / path.relative_to(root)
             if path.suffix not in SOURCE_SUFFIXES and not target.exists():
                 target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(path, target)
+                keep(path, target)  # the build's own file: linked, not copied

@@ -39,7 +39,6 @@ class Job:
     are left out. ``own`` is the analysts' own notebook run instead of ``template``.
     """
 
-
     template: str
     output: str
     parameters: dict[str, str]
@@ -144,7 +143,6 @@ def plan_jobs(
 @dataclass(frozen=True)
 class KpiStart:
     """Where a KPI's section of ``kpis.ipynb`` begins."""
-
 
     kpi_id: str
 

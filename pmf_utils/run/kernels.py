@@ -48,9 +48,23 @@ get_ipython().reset(new_session=True)
 """
 
 
+_WARM = """\
+import pmf_utils.pages.report
+from pmf_utils.data.dataset import load as _load
+try:
+    _load({data_dir!r})
+except Exception:
+    pass  # the notebooks will say what is wrong with the data
+del _load
+"""
+
+
+"""Run in a new kernel while the run is still validating: the imports and the data load that
+every notebook begins with (``load`` caches the data by its files' sizes and times)."""
+
+
 class KernelLost(RuntimeError):
     """The kernel died, or a cell ran out of time, part way through a notebook."""
-
 
     def __init__(self, cell_index: int | None, error: BaseException):
         super().__init__(f"{type(error).__name__}: {(str(error).splitlines() or [''])[0]}")
@@ -59,7 +73,6 @@ class KernelLost(RuntimeError):
 
 class WarmKernel:
     """One Jupyter kernel, started once and kept running for notebook after notebook."""
-
 
     def __init__(self, kernel_name: str = KERNEL):
         starter = NotebookClient(
@@ -75,25 +88,28 @@ class WarmKernel:
         self.kc = starter.start_new_kernel_client()
         atexit.register(self.shutdown)
 
-
     def client(self, cls: type[NotebookClient], *args, **kwargs) -> NotebookClient:
         """A notebook client on this kernel; as it is given ``km`` it leaves the kernel running."""
         client = cls(*args, km=self.km, **kwargs)
         client.kc = self.kc
         return client
 
-
     def reset(self, cwd: Path) -> None:
         """Clear everything the last notebook left behind and move to ``cwd``."""
-        cell = nbformat.v4.new_code_cell(_RESET.format(cwd=str(cwd)))
+        self._run(_RESET.format(cwd=str(cwd)))
+
+    def warm(self, data_dir: Path) -> None:
+        """Import the package and load the data before the first notebook asks for them."""
+        self._run(_WARM.format(data_dir=str(data_dir)))
+
+    def _run(self, code: str) -> None:
+        cell = nbformat.v4.new_code_cell(code)
         client = self.client(NotebookClient, nbformat.v4.new_notebook(cells=[cell]))
         with client.setup_kernel():
             client.execute_cell(cell, 0, store_history=False)
 
-
     def alive(self) -> bool:
         return run_sync(self.km.is_alive)()
-
 
     def shutdown(self) -> None:
         atexit.unregister(self.shutdown)
@@ -110,7 +126,6 @@ class WarmKernelEngine(NBClientEngine):
     down, and its client, so it connects no new one. A dead kernel or a cell timeout is raised
     as ``KernelLost`` naming the cell that was running.
     """
-
 
     @classmethod
     def execute_managed_notebook(

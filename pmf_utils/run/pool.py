@@ -35,7 +35,6 @@ CELL_TIMEOUT = 1800
 class Task:
     """A job as a worker receives it, with where to find and put things."""
 
-
     job: Job
     templates_dir: Path
     out_dir: Path
@@ -47,14 +46,12 @@ class Task:
 class NotebookResult:
     """How one notebook went: ``error`` is ``None`` or e.g. ``cell 7: KeyError: 'CH01'``."""
 
-
     name: str
     seconds: float
     written: tuple[str, ...] = ()
     error: str | None = None
     source: str | None = None
     warnings: tuple[str, ...] = ()
-
 
     @property
     def ok(self) -> bool:
@@ -64,7 +61,6 @@ class NotebookResult:
     def shown(self) -> str:
         """The executed notebook's name, and the analysts' own notebook it was made from."""
         return f"{self.name} (from {self.source})" if self.source else self.name
-
 
     def report(self) -> str:
         return f"notebook {self.shown}: {self.error}"
@@ -154,13 +150,20 @@ class KernelPool:
     serve several runs (the tests share one).
     """
 
-
-    def __init__(self, size: int | None = None):
+    def __init__(self, size: int | None = None, warm: Path | None = None):
+        """With ``warm`` (the data folder), every worker starts at once and starts its kernel
+        with the package imported and the data loaded, while the caller still validates:
+        that start-up was most of a small run's time."""
         self.size = max(1, size or os.cpu_count() or 1)
         self._executor = ProcessPoolExecutor(
-            self.size, mp_context=get_context("spawn"), initializer=_ignore_interrupts
+            self.size,
+            mp_context=get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(warm,),
         )
-
+        if warm is not None:
+            for _ in range(self.size):  # a worker is spawned for each task waiting
+                self._executor.submit(int)
 
     def execute(self, tasks: Sequence[Task]) -> Iterator[NotebookResult]:
         """Results in the order notebooks finish."""
@@ -172,14 +175,11 @@ class KernelPool:
                 name = futures[future].job.output
                 yield NotebookResult(name, 0.0, error=f"worker process lost: {error!r}")
 
-
     def close(self) -> None:
         self._executor.shutdown()
 
-
     def __enter__(self) -> KernelPool:
         return self
-
 
     def __exit__(self, *exc) -> None:
         if exc[0] is not None:
@@ -188,6 +188,13 @@ class KernelPool:
         self.close()
 
 
-def _ignore_interrupts() -> None:
-    """Workers leave Ctrl-C to the parent, which stops the run and says so in one line."""
+def _start_worker(warm: Path | None) -> None:
+    """Workers leave Ctrl-C to the parent, which stops the run and says so in one line; with
+    ``warm``, the kernel starts now. A kernel that fails to start here is started again by
+    the first notebook, which reports the failure."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if warm is not None:
+        try:
+            _warm_kernel().warm(warm)
+        except Exception:
+            _drop_kernel()
