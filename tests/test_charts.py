@@ -67,6 +67,26 @@ def test_trend_chart_saves_png_and_numbers(tmp_path: Path) -> None:
     assert "target 70.0%" in chart.alt
 
 
+def test_a_chart_saved_again_from_the_same_inputs_is_not_drawn_again(tmp_path: Path) -> None:
+    """A notebook executed again for a sentence of commentary keeps its charts' PNGs; a chart
+    whose inputs changed is drawn again."""
+
+    def trend(values: list[float | None]) -> charts.Chart:
+        frame = history(values)
+        return charts.trend_chart(
+            "ST01-trend", frame, "count", 0, 100.0, "", {"value": "Anytown"}, "Fly-tips"
+        )
+
+    png, _ = trend([120.0, 95.0]).save(tmp_path)
+    first = png.read_bytes()
+    again = trend([120.0, 95.0])
+    again.draw = lambda: (_ for _ in ()).throw(AssertionError("drawn again"))
+    assert again.save(tmp_path)[0].read_bytes() == first
+    changed = trend([120.0, 96.0])
+    assert changed.key != again.key
+    assert changed.save(tmp_path)[0].read_bytes() != first
+
+
 def test_spc_chart_alt_text_counts_flagged_points(tmp_path: Path) -> None:
     spc = pd.DataFrame(
         {

@@ -16,9 +16,12 @@ importing the package changes nothing for an analyst's own ``plt.show()`` in a n
 
 from __future__ import annotations
 
+import hashlib
 import math
-from collections.abc import Sequence
+import pickle
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property, wraps
 from pathlib import Path
 
 import matplotlib
@@ -27,6 +30,7 @@ import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
+from PIL import Image
 
 from pmf_utils.judge.vocabulary import BAD, GOOD, NEUTRAL, format_value
 from pmf_utils.pages.chart_marks import (
@@ -37,6 +41,7 @@ from pmf_utils.pages.chart_marks import (
     mark_events,
     place_end_labels,
 )
+from pmf_utils.run.fingerprint import code_inputs
 
 OKABE_ITO = {
     "blue": "#0072B2",
@@ -66,22 +71,59 @@ DPI = 150
 
 @dataclass
 class Chart:
-    """A figure with the words and numbers that must travel with it."""
+    """A figure with the words and numbers that must travel with it. The figure is drawn
+    only when it is needed: ``save`` keeps a PNG drawn before from the same inputs."""
 
     name: str
-    figure: Figure
+    draw: Callable[[], Figure]
     alt: str
     data: pd.DataFrame
     events: Sequence[Event] = ()
     """The events marked on the chart, for the page to list in words."""
+    key: str = ""
+    """What the figure is drawn from (``reusable``); empty: draw it every time."""
+
+    @cached_property
+    def figure(self) -> Figure:
+        return self.draw()
 
     def save(self, folder: Path) -> tuple[Path, Path]:
-        """Write the PNG and the CSV of the numbers behind it; close the figure."""
+        """Write the PNG and the CSV of the numbers behind it. A PNG already there that was
+        drawn from the same inputs (its ``Source`` text says so) is kept as it is: a notebook
+        executed again for a sentence of commentary need not draw its charts again."""
         folder.mkdir(parents=True, exist_ok=True)
         png, csv = folder / f"{self.name}.png", folder / f"{self.name}.csv"
-        self.figure.savefig(png, dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+        if not self.key or _drawn_from(png) != self.key:
+            metadata = {"Software": None, "Source": self.key or None}
+            self.figure.savefig(png, dpi=DPI, bbox_inches="tight", metadata=metadata)
         self.data.to_csv(csv, index=False)
         return png, csv
+
+
+def _drawn_from(png: Path) -> str | None:
+    """The inputs a PNG this module saved was drawn from (its ``Source`` text)."""
+    try:
+        with Image.open(png) as image:
+            return image.text.get("Source")
+    except (OSError, ValueError):
+        return None
+
+
+def reusable(function: Callable[..., Chart]) -> Callable[..., Chart]:
+    """A chart function whose charts carry the key of everything they are drawn from: its
+    name and arguments, the package's code and matplotlib's version."""
+
+    @wraps(function)
+    def chart(*args, **kwargs) -> Chart:
+        made = function(*args, **kwargs)
+        try:
+            arguments = hashlib.sha256(pickle.dumps((args, kwargs))).hexdigest()
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return made  # arguments that cannot be told apart: drawn every time
+        made.key = f"{function.__name__} {arguments} {code_inputs()} {matplotlib.__version__}"
+        return made
+
+    return chart
 
 
 def style() -> dict:
@@ -187,6 +229,7 @@ def _period_axis(ax: Axes, labels: list[str]) -> None:
     ax.set_xlim(-0.5, len(labels) - 0.5 + max(1.5, len(labels) * 0.18))
 
 
+@reusable
 def trend_chart(
     name: str,
     history: pd.DataFrame,
@@ -211,30 +254,34 @@ def trend_chart(
     columns = [c for c in ("value", "england", "region", "neighbours") if c in history]
     columns = [c for c in columns if history[c].notna().any()]
     labels = history["period_label"].tolist()
-    with matplotlib.rc_context(style()):
-        fig = Figure(figsize=FIGSIZE)
-        ax = fig.subplots()
-        x = list(range(len(labels)))
-        ends: list[EndLabel | None] = []
-        for column in columns:
-            spec = SERIES_STYLE[column]
-            # Plain matplotlib: a missing figure breaks the line instead of bridging the gap.
-            ax.plot(x, history[column].to_numpy(), markersize=5, **spec)
-            last = history[column].last_valid_index()
-            if last is not None:
-                pos = labels.index(history.loc[last, "period_label"])
-                y = history.loc[last, column]
-                ends.append(EndLabel(pos, y, names[column], spec["color"]))
-        targets = per_period(target, len(labels))
-        ends.append(_target_line(ax, targets, unit, decimals))
-        _period_axis(ax, labels)
-        ax.yaxis.set_major_formatter(unit_formatter(unit, decimals))
-        _finish(ax, ends, events, from_zero)
+    targets = per_period(target, len(labels))
+
+    def draw() -> Figure:
+        with matplotlib.rc_context(style()):
+            fig = Figure(figsize=FIGSIZE)
+            ax = fig.subplots()
+            x = list(range(len(labels)))
+            ends: list[EndLabel | None] = []
+            for column in columns:
+                spec = SERIES_STYLE[column]
+                # Plain matplotlib: a missing figure breaks the line instead of bridging it.
+                ax.plot(x, history[column].to_numpy(), markersize=5, **spec)
+                last = history[column].last_valid_index()
+                if last is not None:
+                    pos = labels.index(history.loc[last, "period_label"])
+                    y = history.loc[last, column]
+                    ends.append(EndLabel(pos, y, names[column], spec["color"]))
+            ends.append(_target_line(ax, targets, unit, decimals))
+            _period_axis(ax, labels)
+            ax.yaxis.set_major_formatter(unit_formatter(unit, decimals))
+            _finish(ax, ends, events, from_zero)
+        return fig
+
     data = history[["period_label", *columns]].rename(columns={"period_label": "period", **names})
     if _latest(targets) is not None:
         data = data.assign(target=targets)
     alt = describe_trend(history, unit, decimals, targets, judgement, subject)
-    return Chart(name, fig, alt + describe_events(events), _with_events(data, events), events)
+    return Chart(name, draw, alt + describe_events(events), _with_events(data, events), events)
 
 
 def describe_trend(
@@ -272,6 +319,7 @@ def describe_trend(
     return "; ".join(parts) + "."
 
 
+@reusable
 def spc_chart(
     name: str,
     spc: pd.DataFrame,
@@ -291,36 +339,42 @@ def spc_chart(
     """
     labels = spc["period_label"].tolist()
     x = list(range(len(labels)))
-    with matplotlib.rc_context(style()):
-        fig = Figure(figsize=FIGSIZE)
-        ax = fig.subplots()
-        ax.plot(x, spc["value"], color=OKABE_ITO["grey"], marker="o", markersize=4, linewidth=1.4)
-        ax.plot(x, spc["mean"], color=OKABE_ITO["black"], linewidth=1.2)
-        for column in ("lpl", "upl"):
-            ax.plot(x, spc[column], color=OKABE_ITO["grey"], linestyle="--", linewidth=1.1)
-        ends = [
-            EndLabel(x[-1], spc["upl"].iloc[-1], "Upper limit", OKABE_ITO["grey"]),
-            EndLabel(x[-1], spc["lpl"].iloc[-1], "Lower limit", OKABE_ITO["grey"]),
-            EndLabel(x[-1], spc["mean"].iloc[-1], "Mean", OKABE_ITO["black"]),
-        ]
-        for kind, spec in SPECIAL_STYLE.items():
-            points = spc[spc["special"] == kind]
-            if not points.empty:
-                ax.scatter(
-                    [labels.index(p) for p in points["period_label"]],
-                    points["value"],
-                    s=60,
-                    zorder=5,
-                    color=spec["color"],
-                    marker=spec["marker"],
-                    label=spec["label"],
-                )
-        ends.append(_target_line(ax, per_period(target, len(labels)), unit, decimals))
-        if any((spc["special"] != "").tolist()):
-            ax.legend(loc="upper left", fontsize=8, frameon=False)
-        _period_axis(ax, labels)
-        ax.yaxis.set_major_formatter(unit_formatter(unit, decimals))
-        _finish(ax, ends, events, from_zero)
+
+    def draw() -> Figure:
+        with matplotlib.rc_context(style()):
+            fig = Figure(figsize=FIGSIZE)
+            ax = fig.subplots()
+            ax.plot(
+                x, spc["value"], color=OKABE_ITO["grey"], marker="o", markersize=4, linewidth=1.4
+            )
+            ax.plot(x, spc["mean"], color=OKABE_ITO["black"], linewidth=1.2)
+            for column in ("lpl", "upl"):
+                ax.plot(x, spc[column], color=OKABE_ITO["grey"], linestyle="--", linewidth=1.1)
+            ends = [
+                EndLabel(x[-1], spc["upl"].iloc[-1], "Upper limit", OKABE_ITO["grey"]),
+                EndLabel(x[-1], spc["lpl"].iloc[-1], "Lower limit", OKABE_ITO["grey"]),
+                EndLabel(x[-1], spc["mean"].iloc[-1], "Mean", OKABE_ITO["black"]),
+            ]
+            for kind, spec in SPECIAL_STYLE.items():
+                points = spc[spc["special"] == kind]
+                if not points.empty:
+                    ax.scatter(
+                        [labels.index(p) for p in points["period_label"]],
+                        points["value"],
+                        s=60,
+                        zorder=5,
+                        color=spec["color"],
+                        marker=spec["marker"],
+                        label=spec["label"],
+                    )
+            ends.append(_target_line(ax, per_period(target, len(labels)), unit, decimals))
+            if any((spc["special"] != "").tolist()):
+                ax.legend(loc="upper left", fontsize=8, frameon=False)
+            _period_axis(ax, labels)
+            ax.yaxis.set_major_formatter(unit_formatter(unit, decimals))
+            _finish(ax, ends, events, from_zero)
+        return fig
+
     data = spc[["period_label", "value", "mean", "lpl", "upl", "special"]].rename(
         columns={
             "period_label": "period",
@@ -337,9 +391,10 @@ def spc_chart(
         f"{fmt(spc['lpl'].iloc[-1])} to {fmt(spc['upl'].iloc[-1])}; "
         f"{flagged} point{'s' if flagged != 1 else ''} flagged as special cause. {summary}"
     ).strip()
-    return Chart(name, fig, alt + describe_events(events), _with_events(data, events), events)
+    return Chart(name, draw, alt + describe_events(events), _with_events(data, events), events)
 
 
+@reusable
 def benchmark_chart(
     name: str, comparisons: pd.DataFrame, unit: str, decimals: int, subject: str
 ) -> Chart:
@@ -348,34 +403,38 @@ def benchmark_chart(
     ``comparisons`` has ``area`` and ``value`` columns, this council's row first.
     """
     known = comparisons.dropna(subset=["value"]).reset_index(drop=True)
-    with matplotlib.rc_context(style()):
-        fig = Figure(figsize=(FIGSIZE[0], 0.55 * len(known) + 0.9))
-        ax = fig.subplots()
-        colours = [OKABE_ITO["blue"]] + [OKABE_ITO["grey"]] * (len(known) - 1)
-        sns.barplot(
-            data=known, y="area", x="value", hue="area", palette=colours, legend=False, ax=ax
-        )
-        for patch in ax.patches[1:]:
-            patch.set_hatch("//")
-            patch.set_edgecolor("white")
-        for i, value in enumerate(known["value"]):
-            ax.annotate(
-                format_number(value, unit, decimals),
-                xy=(value, i),
-                xytext=(4, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=8,
+
+    def draw() -> Figure:
+        with matplotlib.rc_context(style()):
+            fig = Figure(figsize=(FIGSIZE[0], 0.55 * len(known) + 0.9))
+            ax = fig.subplots()
+            colours = [OKABE_ITO["blue"]] + [OKABE_ITO["grey"]] * (len(known) - 1)
+            sns.barplot(
+                data=known, y="area", x="value", hue="area", palette=colours, legend=False, ax=ax
             )
-        ax.xaxis.set_major_formatter(unit_formatter(unit, decimals))
-        ax.set_xlabel("")
-        ax.set_ylabel("")
-        ax.set_xlim(0, known["value"].max() * 1.18 if len(known) else 1)
-        fig.tight_layout()
+            for patch in ax.patches[1:]:
+                patch.set_hatch("//")
+                patch.set_edgecolor("white")
+            for i, value in enumerate(known["value"]):
+                ax.annotate(
+                    format_number(value, unit, decimals),
+                    xy=(value, i),
+                    xytext=(4, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=8,
+                )
+            ax.xaxis.set_major_formatter(unit_formatter(unit, decimals))
+            ax.set_xlabel("")
+            ax.set_ylabel("")
+            ax.set_xlim(0, known["value"].max() * 1.18 if len(known) else 1)
+            fig.tight_layout()
+        return fig
+
     fmt = lambda v: format_number(v, unit, decimals)  # noqa: E731
     alt = (
         f"Bar chart comparing {subject}: "
         + "; ".join(f"{row.area} {fmt(row.value)}" for row in known.itertuples())
         + "."
     )
-    return Chart(name, fig, alt, known)
+    return Chart(name, draw, alt, known)
