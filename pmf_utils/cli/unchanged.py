@@ -45,9 +45,11 @@ def run_command(args: argparse.Namespace) -> int:
     pool = None
     if args.force or args.no_render or not any(project.site_dir.glob(f"*/{MANIFEST}")):
         # Notebooks will be executed: their kernels start now, while the data is validated.
+        from pmf_utils.data.periods import quarter_label
         from pmf_utils.run.pool import KernelPool
 
-        pool = KernelPool(args.jobs, warm=find_data_dir(args.data, args.project))
+        quarter = None if args.quarter is None else quarter_label(args.quarter)
+        pool = KernelPool(args.jobs, find_data_dir(args.data, args.project), quarter)
     from pmf_utils.cli.runs import run_command as run
 
     with pool or contextlib.nullcontext():

@@ -49,18 +49,15 @@ get_ipython().reset(new_session=True)
 
 
 _WARM = """\
-import pmf_utils.pages.report
-from pmf_utils.data.dataset import load as _load
 try:
-    _load({data_dir!r})
+    from pmf_utils.pages.report import Report as _Report
+
+    _Report({quarter!r}, {data_dir!r})
 except Exception:
-    pass  # the notebooks will say what is wrong with the data
-del _load
+    pass  # the notebooks will say what is wrong
 """
-
-
-"""Run in a new kernel while the run is still validating: the imports and the data load that
-every notebook begins with (``load`` caches the data by its files' sizes and times)."""
+"""Run in a new kernel while the run is still validating: what every notebook begins with,
+the imports, the data load and the quarter's judgements (``Report`` caches the last two)."""
 
 
 class KernelLost(RuntimeError):
@@ -98,9 +95,10 @@ class WarmKernel:
         """Clear everything the last notebook left behind and move to ``cwd``."""
         self._run(_RESET.format(cwd=str(cwd)))
 
-    def warm(self, data_dir: Path) -> None:
-        """Import the package and load the data before the first notebook asks for them."""
-        self._run(_WARM.format(data_dir=str(data_dir)))
+    def warm(self, data_dir: Path, quarter: str | None) -> None:
+        """Import the package, load the data and judge the quarter before the first notebook
+        asks for them."""
+        self._run(_WARM.format(data_dir=str(data_dir), quarter=quarter))
 
     def _run(self, code: str) -> None:
         cell = nbformat.v4.new_code_cell(code)

@@ -150,16 +150,18 @@ class KernelPool:
     serve several runs (the tests share one).
     """
 
-    def __init__(self, size: int | None = None, warm: Path | None = None):
+    def __init__(
+        self, size: int | None = None, warm: Path | None = None, quarter: str | None = None
+    ):
         """With ``warm`` (the data folder), every worker starts at once and starts its kernel
-        with the package imported and the data loaded, while the caller still validates:
-        that start-up was most of a small run's time."""
+        with the package imported, the data loaded and ``quarter`` judged (None: the latest),
+        while the caller still validates: that start-up was most of a small run's time."""
         self.size = max(1, size or os.cpu_count() or 1)
         self._executor = ProcessPoolExecutor(
             self.size,
             mp_context=get_context("spawn"),
             initializer=_start_worker,
-            initargs=(warm,),
+            initargs=(warm, quarter),
         )
         if warm is not None:
             for _ in range(self.size):  # a worker is spawned for each task waiting
@@ -188,13 +190,13 @@ class KernelPool:
         self.close()
 
 
-def _start_worker(warm: Path | None) -> None:
+def _start_worker(warm: Path | None, quarter: str | None) -> None:
     """Workers leave Ctrl-C to the parent, which stops the run and says so in one line; with
     ``warm``, the kernel starts now. A kernel that fails to start here is started again by
     the first notebook, which reports the failure."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if warm is not None:
         try:
-            _warm_kernel().warm(warm)
+            _warm_kernel().warm(warm, quarter)
         except Exception:
             _drop_kernel()
