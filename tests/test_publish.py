@@ -129,7 +129,11 @@ class _Quarter:
     def write(self, kind: str, page_id: str, title: str, cells: list) -> None:
         front = nbformat.v4.new_raw_cell("---\nexecute:\n  echo: false\n---")
         notebook = nbformat.v4.new_notebook(cells=[front, *cells])
-        notebook.metadata["kernelspec"] = {"name": "python3", "language": "python"}
+        notebook.metadata["kernelspec"] = {
+            "name": "python3",
+            "display_name": "Python 3",
+            "language": "python",
+        }
         notebook.metadata["pmf"] = {
             "page": kind,
             "id": page_id or None,
