@@ -8,20 +8,22 @@ import json
 import sys
 
 from pmf_utils.cli.exits import INPUT_ERROR
-from pmf_utils.data.dataset import find_data_dir, load, validate
+from pmf_utils.data.dataset import find_data_dir, load
 from pmf_utils.data.periods import quarter_label, quarter_slug
+from pmf_utils.data.problems import DataError
 
 
 def validate_command(args: argparse.Namespace) -> int:
     """Check every data file; print every problem, or a one-line summary when clean."""
     data_dir = find_data_dir(args.data, args.project)
-    problems = validate(data_dir)
-    if problems:
-        for problem in problems:
+    try:
+        data = load(data_dir)  # validates, once: the run then takes the same loaded data
+    except DataError as error:
+        for problem in error.problems:
             print(problem, file=sys.stderr)
-        print(f"{len(problems)} problem(s) in {data_dir}; nothing was changed.", file=sys.stderr)
+        count = len(error.problems)
+        print(f"{count} problem(s) in {data_dir}; nothing was changed.", file=sys.stderr)
         return INPUT_ERROR
-    data = load(data_dir)
     print(
         f"{data_dir}: OK: {data.plan.council}, {data.plan.plan_title}: "
         f"{len(data.ambitions)} ambitions, {len(data.priorities)} priorities, "

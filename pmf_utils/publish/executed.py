@@ -35,7 +35,7 @@ class ReportPage:
     source: Path
     parent: str
     inputs: str = ""
-    """The fingerprint of what its notebook was made from (``fingerprint.job_inputs``)."""
+    """The fingerprint of what its notebook was made from (``fingerprint.jobs_inputs``)."""
 
     @property
     def href(self) -> str:

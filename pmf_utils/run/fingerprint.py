@@ -1,7 +1,7 @@
 """What each executed notebook and each published quarter was made from, as short hashes, so
 a run redoes only what changed and says so when nothing did.
 
-* A job's fingerprint (``job_inputs``) covers what its notebook reads: the rows of the data
+* A job's fingerprint (``jobs_inputs``) covers what its notebook reads: the rows of the data
   dictionary, targets, observations and comparators of the KPIs in its scope (a priority's
   KPIs, an ambition's, or all of them for the whole-plan pages), the commentary files of those
   KPIs, priorities and ambition, the plan's structure (plan, ambitions, priorities: they name
@@ -91,25 +91,47 @@ def _scope(data: Dataset, page: Mapping[str, Any]) -> tuple[list[str], list[str]
     kind, page_id = page["page"], page["id"]
     if kind in WHOLE_PLAN:
         return None
-    priorities = data.priorities
+    plan = _plan_tree(data)
     if kind == "ambition":
-        chosen = list(priorities.loc[priorities["ambition_id"] == page_id, "priority_id"])
+        chosen = plan["ambitions"].get(page_id, [])
         stems = [f"ambition-{page_id}"]
     else:
         chosen = [page["priority"] if kind == "kpi" else page_id]
         stems = []
-    kpis = list(data.kpis.loc[data.kpis["priority_id"].isin(chosen), "kpi_id"])
+    kpis = [k for p in chosen for k in plan["priorities"].get(p, [])]
     stems += [f"priority-{p}" for p in chosen] + [f"kpi-{k}" for k in kpis]
     return kpis, stems
 
 
-def _narrative(folder: Path, stems: list[str] | None) -> str:
-    """Commentary files of every quarter: all of them, or those of the given stems."""
-    if not folder.is_dir():
-        return digest()
-    paths = folder.rglob("*") if stems is None else (folder.glob(f"*/{s}.md") for s in stems)
-    flat = paths if stems is None else (p for group in paths for p in group)
-    return digest(*_files(flat, folder))
+@cache
+def _plan_tree(data: Dataset) -> dict[str, dict[str, list[str]]]:
+    """Each ambition's priorities and each priority's KPIs, in the data's order."""
+    tree: dict[str, dict[str, list[str]]] = {"ambitions": {}, "priorities": {}}
+    for ambition, priority in zip(
+        data.priorities["ambition_id"], data.priorities["priority_id"], strict=True
+    ):
+        tree["ambitions"].setdefault(ambition, []).append(priority)
+    for priority, kpi in zip(data.kpis["priority_id"], data.kpis["kpi_id"], strict=True):
+        tree["priorities"].setdefault(priority, []).append(kpi)
+    return tree
+
+
+class Narrative:
+    """The commentary folder's files, each read and hashed once however many jobs read it."""
+
+    def __init__(self, folder: Path) -> None:
+        found = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+        self.files = [(p.relative_to(folder).as_posix(), digest(p.read_bytes())) for p in found]
+        self.by_stem: dict[str, list[tuple[str, str]]] = {}
+        for path, (name, hashed) in zip(found, self.files, strict=True):
+            if path.suffix == ".md" and path.parent.parent == folder:  # <quarter>/<stem>.md
+                self.by_stem.setdefault(path.stem, []).append((name, hashed))
+
+    def inputs(self, stems: list[str] | None) -> str:
+        """Commentary files of every quarter: all of them, or those of the given stems."""
+        if stems is None:
+            return digest(self.files)
+        return digest(sorted(f for stem in stems for f in self.by_stem.get(stem, [])))
 
 
 @cache
@@ -131,18 +153,22 @@ def _kpi_rows(data: Dataset) -> dict[str, str]:
     return {kpi_id: digest(*found) for kpi_id, found in rows.items()}
 
 
-def job_inputs(data: Dataset, job: Job, templates: Path) -> str:
-    """The fingerprint of one job: equal fingerprints, equal notebooks. The notebook executed
-    is the analysts' own (``pmf customise``) when the job has one, else the template."""
-    template = job.own or templates / job.template
-    scope = _scope(data, job.page)
-    kpis, stems = (None, None) if scope is None else scope
+def jobs_inputs(data: Dataset, jobs: Iterable[Job], templates: Path) -> dict[str, str]:
+    """Each job's fingerprint, by the notebook it writes: equal fingerprints, equal notebooks.
+    The notebook executed is the analysts' own (``pmf customise``) when the job has one,
+    else the template."""
+    narrative = Narrative(data.narrative_dir)
     hashed = _kpi_rows(data)
-    rows = [hashed.get(k, "") for k in (sorted(hashed) if kpis is None else kpis)]
-    described = [job.output, job.parameters, job.page, job.kpi_pages, job.source, job.own_kpis]
-    narrative = _narrative(data.narrative_dir, stems)
-    made_by = (code_inputs(), template.read_bytes(), described, _structure(data))
-    return digest(*made_by, narrative, rows)
+    found = {}
+    for job in jobs:
+        template = job.own or templates / job.template
+        scope = _scope(data, job.page)
+        kpis, stems = (None, None) if scope is None else scope
+        rows = [hashed.get(k, "") for k in (sorted(hashed) if kpis is None else kpis)]
+        described = [job.output, job.parameters, job.page, job.kpi_pages, job.source, job.own_kpis]
+        made_by = (code_inputs(), template.read_bytes(), described, _structure(data))
+        found[job.output] = digest(*made_by, narrative.inputs(stems), rows)
+    return found
 
 
 def publication_inputs(

@@ -30,7 +30,7 @@ import pandas as pd
 from pmf_utils.data.dataset import Dataset
 from pmf_utils.data.periods import quarter_label, quarter_slug
 from pmf_utils.project import resource
-from pmf_utils.run.fingerprint import job_inputs, read_record, write_record
+from pmf_utils.run.fingerprint import jobs_inputs, read_record, write_record
 from pmf_utils.run.jobs import Job, plan_jobs
 from pmf_utils.run.pool import CELL_TIMEOUT, KernelPool, NotebookResult, Task
 from pmf_utils.version import code_version
@@ -93,7 +93,7 @@ def run_quarter(
     cell_timeout: int | None = CELL_TIMEOUT,
 ) -> RunResult:
     """Execute the quarter's notebooks into ``reports_dir/<quarter-slug>/``, skipping those
-    whose pages are there already, made from the same inputs (``fingerprint.job_inputs``).
+    whose pages are there already, made from the same inputs (``fingerprint.jobs_inputs``).
 
     ``own_dir`` holds the priorities' and KPIs' own notebooks (``pmf customise``), run in place
     of the templates for them; it is only read. Raises ``UnknownPriority`` before writing
@@ -107,7 +107,7 @@ def run_quarter(
     out_dir.mkdir(parents=True, exist_ok=True)
     templates = templates_dir.resolve()
     every = plan_jobs(data, quarter, None, own_dir) if priorities is not None else jobs
-    inputs = {job.output: job_inputs(data, job, templates) for job in every}
+    inputs = jobs_inputs(data, every, templates)
     record = read_record(out_dir)
     made = record["notebooks"]
 
@@ -173,9 +173,6 @@ def page_inputs(
 ) -> dict[str, str]:
     """Each page notebook of the whole quarter, with the fingerprint it will be made from: what
     a publication of the quarter is made of, known before anything executes."""
-    templates = templates_dir.resolve()
-    return {
-        name: job_inputs(data, job, templates)
-        for job in plan_jobs(data, quarter, None, own_dir)
-        for name in job.files
-    }
+    jobs = plan_jobs(data, quarter, None, own_dir)
+    inputs = jobs_inputs(data, jobs, templates_dir.resolve())
+    return {name: inputs[job.output] for job in jobs for name in job.files}
