@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pmf_utils.publish import quarto_pages
 from pmf_utils.publish.quarto_pages import QUARTO_CSP, finish_page, without_inline_script
+from pmf_utils.publish.reuse import Earlier
 from pmf_utils.publish.site import ASSETS, STATIC
 
 PAGE = """<!DOCTYPE html>
@@ -96,3 +97,30 @@ def test_quarto_sites_get_the_site_s_own_scripts(tmp_path: Path) -> None:
     quarto_pages.finish_site(tmp_path)
     script = tmp_path / ASSETS / "table-filter.js"
     assert script.read_text("utf-8") == (STATIC / "table-filter.js").read_text("utf-8")
+
+
+def test_a_page_only_its_stamp_changes_keeps_the_published_file(tmp_path: Path) -> None:
+    """Quarto writes every page again; a finished page whose text differs from the published
+    one only by its stamp is replaced by the published file itself (its stamp recorded), and
+    the published file is never written through; a page that changed is the new one."""
+    published, site = tmp_path / "published", tmp_path / "site"
+    published.mkdir()
+    site.mkdir()
+
+    def stamped(time: str) -> str:
+        return PAGE.replace("<main", f"<p>Produced at {time}</p>\n<main")
+
+    earlier_page = without_inline_script(
+        finish_page(stamped("09:00")), published / "a.html", published
+    )
+    for name in ("a.html", "b.html"):
+        (published / name).write_text(earlier_page, "utf-8")
+    (site / "a.html").write_text(stamped("10:00"), "utf-8")
+    (site / "b.html").write_text(stamped("10:00").replace(">T<", ">U<"), "utf-8")
+    earlier = Earlier(published, old=("09:00",), new=("10:00",))
+    quarto_pages.finish_site(site, earlier)
+    assert (site / "a.html").samefile(published / "a.html")
+    assert (published / "a.html").read_text("utf-8") == earlier_page
+    assert "10:00" in (site / "b.html").read_text("utf-8")
+    assert earlier.made["pages"] == {"a.html": ["09:00"], "b.html": ["10:00"]}
+    assert sorted(p.name for p in site.iterdir()) == ["a.html", "b.html", "site_libs"]

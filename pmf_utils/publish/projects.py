@@ -134,12 +134,12 @@ def copy_extensions(source: Project, project: Path) -> None:
 
 
 def render_site(project: Path, engine: str, earlier: Earlier | None = None) -> None:
-    """Render a project's web pages; the built-in engine keeps the published pages that only
-    their stamp would change (``earlier``)."""
+    """Render a project's web pages, keeping the published pages that only their stamp would
+    change (``earlier``)."""
     if engine == "quarto":
         # Web pages only: every format in the project would give each page a PDF as well.
         quarto(project, "--to", "pmf-html", "--no-clean")
-        quarto_pages.finish_site(project / "_site")
+        quarto_pages.finish_site(project / "_site", earlier)
     else:
         site.render_website(project, earlier)
 

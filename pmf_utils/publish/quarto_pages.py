@@ -21,6 +21,7 @@ import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
+from pmf_utils.publish.reuse import Earlier
 from pmf_utils.publish.site import ASSETS, CSP, STATIC
 
 SKIP_LINK = re.compile(r'<a class="skip-link" href="#[^"]*">[^<]*</a>\n?')
@@ -99,14 +100,14 @@ def without_inline_script(html: str, page: Path, folder: Path) -> str:
     return CHARSET.sub(lambda m: f"{m[0].rstrip()}\n{policy}\n", html, count=1)
 
 
-def finish_site(folder: Path) -> None:
+def finish_site(folder: Path, earlier: Earlier | None = None) -> None:
     """Finish every page Quarto wrote into ``folder``, and add the site's own scripts that
-    pages link (the summary table's filter), as the built-in engine copies them."""
+    pages link (the summary table's filter), as the built-in engine copies them. A finished
+    page that differs from the one published (``earlier``) only by its stamp keeps it."""
+    earlier = earlier or Earlier()
     (folder / ASSETS).mkdir(parents=True, exist_ok=True)
     for script in STATIC.glob("*.js"):
         shutil.copy2(script, folder / ASSETS / script.name)
-    for path in folder.rglob("*.html"):
-        text = path.read_text("utf-8")
-        finished = without_inline_script(finish_page(text), path, folder)
-        if finished != text:
-            path.write_text(finished, "utf-8")
+    for path in sorted(folder.rglob("*.html")):
+        finished = without_inline_script(finish_page(path.read_text("utf-8")), path, folder)
+        earlier.write_page(path, path.relative_to(folder).as_posix(), finished)

@@ -131,8 +131,12 @@ class Earlier:
 
 def keep(published: Path, target: Path) -> None:
     """The published file in the new build: the same file (a hard link) where the file
-    system allows, so a superseded copy costs no space for what did not change."""
+    system allows, so a superseded copy costs no space for what did not change. A file
+    already at ``target`` (a page Quarto wrote) is replaced whole, never written through."""
+    temporary = target.with_name(f".{target.name}.kept")
+    temporary.unlink(missing_ok=True)
     try:
-        os.link(published, target)
+        os.link(published, temporary)
     except OSError:
-        shutil.copy2(published, target)
+        shutil.copy2(published, temporary)
+    os.replace(temporary, target)
