@@ -136,3 +136,15 @@ def test_an_icon_with_its_words_beside_it_has_empty_alt_text() -> None:
     )
     assert '<img src="figures/icon-a.svg" alt="" /> Hit and miss' in html
     assert 'alt="Hit and miss"' in html
+
+
+def test_a_booklet_links_the_build_s_figures_rather_than_copying_them(tmp_path: Path) -> None:
+    """Booklets sit a folder below the pages and need the figures beside them: the build's own
+    files, linked (a quarter has hundreds), and its notebook is plain JSON the engines read."""
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "ST01-history.png").write_bytes(b"\x89PNG")
+    part = booklet.Part("Streets", "streets", 1, (nbformat.v4.new_markdown_cell("Clean."),))
+    path = booklet.write_booklet(tmp_path, "priority-streets", {"title": "Streets"}, [part])
+    linked = tmp_path / "booklets" / "figures" / "ST01-history.png"
+    assert linked.stat().st_ino == (tmp_path / "figures" / "ST01-history.png").stat().st_ino
+    assert nbformat.reads(path.read_text("utf-8"), as_version=4).cells[2].source == "Clean."

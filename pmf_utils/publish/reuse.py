@@ -129,10 +129,12 @@ class Earlier:
         return found if found.is_file() else None
 
 
-def keep(published: Path, target: Path) -> None:
+def keep(published: str | os.PathLike, target: str | os.PathLike) -> None:
     """The published file in the new build: the same file (a hard link) where the file
     system allows, so a superseded copy costs no space for what did not change. A file
-    already at ``target`` (a page Quarto wrote) is replaced whole, never written through."""
+    already at ``target`` (a page Quarto wrote) is replaced whole, never written through.
+    Also ``shutil.copytree``'s ``copy_function`` for the build's own files (given as text)."""
+    target = Path(target)
     temporary = target.with_name(f".{target.name}.kept")
     temporary.unlink(missing_ok=True)
     try:
