@@ -26,12 +26,14 @@ report: $(STAMP)
 ## Quarto kit beside the repository (../shared/quarto; `make test QUARTO_KIT=` to go without).
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	scripts/with-quarto $(BIN)/pytest
 
 ## The unit tests only (no kernels, publishing or browser), in well under a minute: for the
 ## edit-test loop. `make test` runs everything and is what CI runs.
 test-fast: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/pytest -m "not slow" tests
 
 ## Time a quarter's execution against the naive papermill loop, and publishing with each engine.
