@@ -158,8 +158,3 @@ class Cadence:
         while pd.Period(period.end_time, freq="M") + self.lag_months > last_month:
             period -= 1
         return period
-
-
-def available_as_at(periods: pd.Series, quarter: pd.Period) -> pd.Series:
-    """True for the periods that had ended by the end of the report quarter."""
-    return periods.map(lambda p: p.end_time <= quarter.end_time).astype(bool)

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from pmf_utils.data.periods import Cadence, available_as_at, format_period
+from pmf_utils.data.periods import Cadence, format_period
 from pmf_utils.judge import vocabulary as v
 
 RELATIVE_BAND = 0.02
@@ -63,8 +63,9 @@ class Latest:
 
 
 def available(series: pd.DataFrame, quarter: pd.Period) -> pd.DataFrame:
-    """The observations whose periods had ended by the end of the report quarter."""
-    return series[available_as_at(series["period"], quarter)]
+    """The observations whose periods had ended by the end of the report quarter (their
+    ``period_end``, which the data set holds: each Period's own end was slow to ask for)."""
+    return series[pd.to_datetime(series["period_end"]) <= quarter.end_time]
 
 
 def latest_as_at(series: pd.DataFrame, quarter: pd.Period) -> Latest:
