@@ -100,17 +100,30 @@ def report(sizes: dict[int, tuple[int, list[Step]]]) -> None:
             )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_times_option(parser: argparse.ArgumentParser) -> None:
+    """``--times``: the sizes to measure; given with no sizes, none (``bench_run`` skips)."""
     parser.add_argument(
         "--times",
         nargs="*",
         type=int,
         default=[1, 5, 10],
-        help="sizes, in copies of the shipped plan (default: 1 5 10; 1 is the ratios' base)",
+        help="sizes, in copies of the shipped plan (default: 1 5 10; 1 is the ratios' base; "
+        "none: no scaling measured)",
     )
+
+
+def scaling(sizes: Sequence[int]) -> None:
+    """Measure a quarter at each size (copies of the shipped plan) and print the table; no
+    sizes, nothing measured or printed."""
+    if sizes:
+        report({times: quarter_at(times) for times in sorted(set(sizes))})
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_times_option(parser)
     args = parser.parse_args(argv)
-    report({times: quarter_at(times) for times in sorted(set(args.times))})
+    scaling(args.times)
     return 0
 
 

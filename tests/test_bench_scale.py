@@ -123,3 +123,8 @@ def test_report_prints_every_step_and_the_ratio(capsys: pytest.CaptureFixture[st
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2 + 2 * (len(bench_scale.STEPS) + 1)
     assert lines[-1] == "| 2x | 126 | whole quarter | 120.00 | 100 MB | 50 MB | 1.50 |"
+
+
+def test_times_given_no_sizes_measures_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    assert bench_scale.main(["--times"]) == 0
+    assert capsys.readouterr().out == ""
