@@ -54,6 +54,8 @@ def timed_step(times: int, what: str, arguments: Sequence[str], project: Path) -
     timing = timed(what, [sys.executable, str(PEAKS), str(record), *arguments], project)
     own, children = (int(kb) / 1024 for kb in record.read_text(encoding="utf-8").split())
     record.unlink()
+    # As it goes, on stderr: a 10x quarter takes many minutes before the table is printed.
+    print(f"{times}x {what}: {timing.seconds:.1f}s", file=sys.stderr, flush=True)
     return Step(times, timing, own, children)
 
 

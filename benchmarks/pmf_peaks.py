@@ -6,7 +6,10 @@ kernels' and workers', this runs ``pmf_utils.cli.main`` (what the ``pmf`` script
 interpreter exit, after every child has been waited for, writes ``getrusage(RUSAGE_SELF)`` and
 ``getrusage(RUSAGE_CHILDREN)`` peaks in kB. The latter is the largest single descendant that
 was waited for (a worker's figure includes the kernels it waited for), not a sum: children that
-ran at the same time are not added up. Only the standard library is imported before ``pmf``.
+ran at the same time are not added up. Linux counts a child from its fork, its parent's pages
+included: a child started by a ``pmf`` of 700 MB (``pandoc`` while publishing, even ``true``)
+reports at least 700 MB, so the children's figure says something of its own only where it is
+larger than ``pmf``'s. Only the standard library is imported before ``pmf``.
 
     python benchmarks/pmf_peaks.py RECORD [pmf arguments ...]
 """
