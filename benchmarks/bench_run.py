@@ -10,10 +10,12 @@ ratio of at least 2.5. The project's executed notebooks are then published with 
 measured in the same run on the same notebooks; Quarto only when ``quarto`` is on PATH
 (``make bench`` puts the kit's there, as ``make test`` does). Then ``bench_incremental``: ``pmf
 run`` cold, with nothing changed and after one commentary edit, as ratios to the cold run and to
-the naive loop measured here.
+the naive loop measured here. Then ``bench_scale``: each step of a quarter at 1, 5 and 10 times
+the shipped plan, through the ``pmf`` command (``--times`` with no sizes skips it).
 
     python benchmarks/bench_run.py [--quarter Q] [--repeat N] [--jobs N] [--data DIR]
                                    [--templates DIR] [--engines builtin quarto]
+                                   [--no-incremental] [--times [N ...]]
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from pathlib import Path
 from statistics import median
 
 import bench_incremental
+import bench_scale
 
 from pmf_utils.cli import quarter_arg
 from pmf_utils.data.dataset import DataError, Dataset, find_data_dir, load
@@ -104,6 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_false",
         help="skip `pmf run` cold, with nothing changed and after one commentary edit",
     )
+    bench_scale.add_times_option(parser)
     args = parser.parse_args(argv)
     engines = [e for e in args.engines if e != "quarto" or shutil.which("quarto")]
     if len(engines) < len(args.engines):
@@ -152,6 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"median of {len(times)}: publishing, {engine} engine, {median(times):.1f}s")
     if args.incremental:
         bench_incremental.report(bench_incremental.scenarios("builtin"), naive)
+    bench_scale.scaling(args.times)
     if failures:
         print(f"{failures} notebook run(s) failed: the times are not comparable.", file=sys.stderr)
         return 1

@@ -17,7 +17,6 @@ Run: ``python scripts/make_illustrative_data.py [--data DIR] [--out DIR]``.
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -31,7 +30,7 @@ from pmf_utils.data.dataset import validate
 from pmf_utils.data.periods import Cadence, PeriodError, format_period, parse_period, parse_quarter
 from pmf_utils.data.problems import Problem
 from pmf_utils.data.schema import SPECS
-from pmf_utils.data.tables import Row, read_table
+from pmf_utils.data.tables import Row, read_table, write_table
 from pmf_utils.imports.merge import number_text
 from pmf_utils.judge import intervals
 
@@ -259,17 +258,6 @@ def generate(kpis: list[Row], recipe: Mapping[str, Any], where: str) -> dict[str
     return files
 
 
-def write_csv(path: Path, name: str, rows: list[Row]) -> None:
-    """UTF-8, one header row, '\\n' line endings; optional columns no row fills are left out."""
-    columns = [
-        c.name for c in SPECS[name].columns if c.required or any(r.get(c.name) for r in rows)
-    ]
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([row.get(c, "") for c in columns] for row in rows)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Read the dictionary and recipe, write the two files, then validate the folder."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -291,7 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     out.mkdir(parents=True, exist_ok=True)
     for name, rows in files.items():
-        write_csv(out / name, name, rows)
+        write_table(out / name, SPECS[name], rows)
     found = validate(out) if (out / "plan.csv").is_file() else []
     print(*map(str, found), sep="\n", file=sys.stderr)
     return 2 if found else 0

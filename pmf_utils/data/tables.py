@@ -85,6 +85,16 @@ def read_table(path: Path, spec: FileSpec, problems: list[Problem]) -> Table | N
     return table
 
 
+def write_table(path: Path, spec: FileSpec, rows: list[Row]) -> None:
+    """Write rows as a data file reads: UTF-8, one header row, '\\n' line endings, columns in
+    the schema's order; optional columns no row fills are left out."""
+    columns = [c.name for c in spec.columns if c.required or any(r.get(c.name) for r in rows)]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([row.get(c, "") for c in columns] for row in rows)
+
+
 def _check_header(table: Table) -> list[Problem]:
     known = [c.name for c in table.spec.columns]
     found = []
