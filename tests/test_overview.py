@@ -4,6 +4,7 @@ out (officers' detail)."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from unittest import mock
@@ -143,8 +144,16 @@ def test_a_booklet_links_the_build_s_figures_rather_than_copying_them(tmp_path: 
     files, linked (a quarter has hundreds), and its notebook is plain JSON the engines read."""
     (tmp_path / "figures").mkdir()
     (tmp_path / "figures" / "ST01-history.png").write_bytes(b"\x89PNG")
-    part = booklet.Part("Streets", "streets", 1, (nbformat.v4.new_markdown_cell("Clean."),))
+    cell = nbformat.v4.new_markdown_cell("Clean.\n\nSwept daily.")
+    part = booklet.Part("Streets", "streets", 1, (cell,))
     path = booklet.write_booklet(tmp_path, "priority-streets", {"title": "Streets"}, [part])
     linked = tmp_path / "booklets" / "figures" / "ST01-history.png"
     assert linked.stat().st_ino == (tmp_path / "figures" / "ST01-history.png").stat().st_ino
-    assert nbformat.reads(path.read_text("utf-8"), as_version=4).cells[2].source == "Clean."
+    assert nbformat.reads(path.read_text("utf-8"), as_version=4).cells[2].source == cell.source
+    # In lines, as nbformat writes them: Quarto reads a text given whole as one line.
+    assert json.loads(path.read_text("utf-8"))["cells"][2]["source"] == [
+        "Clean.\n",
+        "\n",
+        "Swept daily.",
+    ]
+    assert cell.source == "Clean.\n\nSwept daily."  # the build's own cells are left as they were

@@ -5,6 +5,7 @@ options, and every notebook turned into pandoc markdown with its images written 
 from __future__ import annotations
 
 import base64
+import copy
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -16,6 +17,7 @@ from typing import Any
 import nbformat
 import yaml
 from nbformat.v4.nbjson import JSONReader
+from nbformat.v4.rwbase import split_lines
 
 from pmf_utils.cells import cell_options, figure_option
 
@@ -197,8 +199,10 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
 
 def write_notebook(notebook: nbformat.NotebookNode, path: Path) -> None:
     """A build notebook, written as compact JSON (pretty-printing is Python's slow encoder):
-    only the engines read these."""
-    path.write_text(json.dumps(notebook, ensure_ascii=False), "utf-8")
+    only the engines read these. Texts are split into lines as nbformat writes them: Quarto
+    reads a text given whole as one line."""
+    on_disk = split_lines(copy.deepcopy(notebook))
+    path.write_text(json.dumps(on_disk, ensure_ascii=False), "utf-8")
 
 
 def read_document(
