@@ -86,8 +86,11 @@ def report(timings: Sequence[Timing], naive: float | None = None) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine", choices=("builtin", "quarto"), default="builtin")
+    parser.add_argument(
+        "--naive", type=float, help="seconds the naive loop took, for the ratios (bench_run)"
+    )
     args = parser.parse_args(argv)
-    report(scenarios(args.engine))
+    report(scenarios(args.engine), args.naive)
     return 0
 
 
