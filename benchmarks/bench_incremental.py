@@ -2,9 +2,10 @@
 a project of its own (``pmf init --example``): the quarter from cold (executed and published),
 the same ``pmf run`` with nothing changed, and one commentary file edited and republished
 (``pmf run --force``). Each with the ``pmf`` process's peak memory (its kernels are separate
-processes), and as a ratio to the cold run; ``bench_run.py`` adds the ratio to the naive loop.
+processes), and as a ratio to the cold run, and to the naive loop when given its seconds
+(``bench_run.py`` does).
 
-    python benchmarks/bench_incremental.py [--engine builtin|quarto]
+    python benchmarks/bench_incremental.py [--engine builtin|quarto] [--naive SECONDS]
 """
 
 from __future__ import annotations
