@@ -1,9 +1,11 @@
 """Time what an analyst repeats in the week before the deadline, through the ``pmf`` command in
 a project of its own (``pmf init --example``): the quarter from cold (executed and published),
-the same ``pmf run`` with nothing changed, and one commentary file edited and republished
-(``pmf run --force``). Each with the ``pmf`` process's peak memory (its kernels are separate
-processes), and as a ratio to the cold run, and to the naive loop when given its seconds
-(``bench_run.py`` does).
+the same ``pmf run`` with nothing changed, one commentary file edited and republished
+(``pmf run --force``), and the same edit under ``pmf watch`` (from the file's save to the watch
+saying it is watching again, the quarter published; its kernels were warmed before the edit, as
+they are by the time an analyst has made one). Each with the ``pmf`` process's peak memory (its
+kernels are separate processes), and as a ratio to the cold run, and to the naive loop when
+given its seconds (``bench_run.py`` does).
 
     python benchmarks/bench_incremental.py [--engine builtin|quarto] [--naive SECONDS]
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -60,8 +63,44 @@ def commentary_file(project: Path) -> Path:
     return sorted(newest.glob("kpi-*.md"))[0]
 
 
+def edit(project: Path) -> str:
+    """Add a sentence to a commentary file, as an analyst saves one; its name."""
+    edited = commentary_file(project)
+    with edited.open("a", encoding="utf-8") as handle:
+        handle.write("\nOne more sentence of commentary.\n")
+    return edited.name
+
+
+def watched_edit(project: Path, engine: str) -> Timing:
+    """One commentary edit republished by a ``pmf watch`` that is already watching."""
+    command = [str(PMF), "watch", "--engine", engine]
+    process = subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, text=True)
+    said = []
+
+    def watching() -> None:
+        for line in process.stdout or ():
+            said.append(line)
+            if line.startswith("Watching "):
+                return
+        raise RuntimeError(f"pmf watch stopped:\n{''.join(said)[-3000:]}")
+
+    watching()
+    started = time.perf_counter()
+    name = edit(project)
+    watching()
+    seconds = time.perf_counter() - started
+    if not any(line.startswith("Published ") for line in said):
+        raise RuntimeError(f"pmf watch did not publish:\n{''.join(said)[-3000:]}")
+    process.send_signal(signal.SIGTERM)
+    _, _, usage = os.wait4(process.pid, 0)
+    return Timing(
+        f"one commentary edit republished by pmf watch ({name})", seconds, usage.ru_maxrss / 1024
+    )
+
+
 def scenarios(engine: str = "builtin") -> list[Timing]:
-    """Cold, nothing changed, one commentary edit, in a new example project."""
+    """Cold, nothing changed, one commentary edit by ``pmf run`` and by ``pmf watch``, in a new
+    example project."""
     with tempfile.TemporaryDirectory(prefix="pmf-bench-incremental-") as tmp:
         project = Path(tmp) / "project"
         subprocess.run(
@@ -70,11 +109,9 @@ def scenarios(engine: str = "builtin") -> list[Timing]:
         run = [str(PMF), "run", "--engine", engine]
         timings = [timed("pmf run, cold (execute and publish)", run, project)]
         timings.append(timed("pmf run, nothing changed", run, project))
-        edited = commentary_file(project)
-        with edited.open("a", encoding="utf-8") as handle:
-            handle.write("\nOne more sentence of commentary.\n")
-        what = f"one commentary edit republished ({edited.name})"
+        what = f"one commentary edit republished ({edit(project)})"
         timings.append(timed(what, [*run, "--force"], project))
+        timings.append(watched_edit(project, engine))
     return timings
 
 

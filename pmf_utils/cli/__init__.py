@@ -79,13 +79,25 @@ def build_parser() -> argparse.ArgumentParser:
         _lazy("unchanged", "run_command"),
         "Validate, execute every notebook for a quarter with papermill, then publish.",
     )
-    run.add_argument("--quarter", type=quarter_arg, help="e.g. 2025/26 Q2 (default: latest)")
+    _quarter_and_jobs(run)
     run.add_argument("--priority", nargs="+", metavar="SLUG", help="only these priorities")
-    run.add_argument(
-        "--jobs", type=int, default=None, help="notebooks run at once (default: cores)"
-    )
     run.add_argument("--no-render", action="store_true", help="execute notebooks only")
     _publish_options(run)
+    run.set_defaults(republish=False, keep_earlier=True)
+
+    watch = command(
+        "watch",
+        _lazy("watch", "watch_command"),
+        "Run and publish a quarter again each time its data, commentary or notebooks change, "
+        "with the kernels kept warm between runs (Ctrl-C to stop).",
+    )
+    _quarter_and_jobs(watch)
+    _engine_option(watch)
+    _allow_unapproved(watch)
+    # What a watch's runs are: ``pmf run`` that publishes again whatever changed.
+    watch.set_defaults(
+        priority=None, no_render=False, force=False, republish=True, keep_earlier=True
+    )
 
     preview = command(
         "preview",
@@ -93,10 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Execute and build a quarter into _preview/ to check it; the published site is "
         "not touched.",
     )
-    preview.add_argument("--quarter", type=quarter_arg, help="e.g. 2025/26 Q2 (default: latest)")
-    preview.add_argument(
-        "--jobs", type=int, default=None, help="notebooks run at once (default: cores)"
-    )
+    _quarter_and_jobs(preview)
     _engine_option(preview)
 
     render = command(
@@ -160,6 +169,14 @@ def project_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _quarter_and_jobs(parser: argparse.ArgumentParser) -> None:
+    """The options of every command that executes a quarter's notebooks."""
+    parser.add_argument("--quarter", type=quarter_arg, help="e.g. 2025/26 Q2 (default: latest)")
+    parser.add_argument(
+        "--jobs", type=int, default=None, help="notebooks run at once (default: cores)"
+    )
+
+
 def _engine_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--engine",
@@ -173,6 +190,10 @@ def _publish_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--force", action="store_true", help="re-publish a quarter, keeping the earlier version"
     )
+    _allow_unapproved(parser)
+
+
+def _allow_unapproved(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--allow-unapproved",
         action="store_true",

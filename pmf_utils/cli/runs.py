@@ -63,6 +63,15 @@ def run_command(args: argparse.Namespace, state: str, pool: KernelPool | None = 
     already from the same inputs, execute what changed (exit 1 on any failure), publish.
     ``state`` is the project's fingerprint (``unchanged.project_state``); ``pool`` the warm
     kernels already starting, if any."""
+    try:
+        return run_locked(args, state, pool)
+    except Busy as error:
+        print(error, file=sys.stderr)
+        return FAILED
+
+
+def run_locked(args: argparse.Namespace, state: str, pool: KernelPool | None = None) -> int:
+    """``run_command``, raising ``Busy`` when another pmf command holds the project."""
     status = validate_command(args)
     if status:
         return status
@@ -70,12 +79,8 @@ def run_command(args: argparse.Namespace, state: str, pool: KernelPool | None = 
         print("--jobs must be 1 or more", file=sys.stderr)
         return INPUT_ERROR
     project = find_project(args.project)
-    try:
-        with project_lock(project.root):
-            return _run_quarter(args, project, state, pool)
-    except Busy as error:
-        print(error, file=sys.stderr)
-        return FAILED
+    with project_lock(project.root):
+        return _run_quarter(args, project, state, pool)
 
 
 def _run_quarter(
@@ -106,7 +111,7 @@ def _run_quarter(
         except PublishError as error:
             print(error, file=sys.stderr)
             return INPUT_ERROR
-        refusal = _published(project, slug, label, publication, args.force)
+        refusal = _published(project, slug, label, publication, args.force, args.republish)
         if refusal is not None:
             if not refusal:
                 remember(project, state, slug, label, publication)
@@ -136,7 +141,13 @@ def _run_quarter(
         return FAILED
     if not args.no_render:
         status = publish_and_report(
-            data, quarter, project=project, engine=engine, force=args.force, marks=gate.marks
+            data,
+            quarter,
+            project=project,
+            engine=engine,
+            force=args.force or args.republish,
+            marks=gate.marks,
+            keep_earlier=args.keep_earlier,
         )
         if status:
             return status
@@ -146,14 +157,15 @@ def _run_quarter(
 
 
 def _published(
-    project: Project, slug: str, label: str, publication: str, force: bool
+    project: Project, slug: str, label: str, publication: str, force: bool, republish: bool
 ) -> str | None:
     """Checked before any notebook executes: "" when the quarter is published from these very
-    inputs (nothing to do), a refusal when it is published from others and not ``force``,
-    else None (go ahead)."""
+    inputs and not ``force`` (nothing to do), a refusal when it is published from others and
+    neither ``force`` nor ``republish`` (``pmf watch``: publish again what changed), else None
+    (go ahead)."""
     if published_inputs(project, slug) == publication and not force:
         return ""
-    if (project.site_dir / slug).exists() and not force:
+    if (project.site_dir / slug).exists() and not (force or republish):
         return (
             f"{label} is already published in {project.site_dir / slug} and its inputs have "
             "changed since; use --force to publish it again (the earlier version is kept "
@@ -192,13 +204,20 @@ def publish_and_report(
     engine: str = "auto",
     force: bool = False,
     marks: Marks = UNMARKED,
+    keep_earlier: bool = True,
 ) -> int:
     """Publish and tell the person at the keyboard: the engine used, then the paths of the
     site and the booklets; or what went wrong. Returns the command's exit status (0 published,
     1 the build failed, 2 the input cannot be published as asked)."""
     try:
         publication = publish_quarter(
-            data, quarter, project=project, engine=engine, force=force, marks=marks
+            data,
+            quarter,
+            project=project,
+            engine=engine,
+            force=force,
+            marks=marks,
+            keep_earlier=keep_earlier,
         )
     except PublishError as error:
         print(error, file=sys.stderr)

@@ -268,7 +268,9 @@ def manifests(
     for path in sorted(site_dir.glob(f"*/{MANIFEST}")):
         entry = json.loads(path.read_text("utf-8"))
         folder = path.parent
-        if folder == published and superseded is not None:
+        if folder == published:
+            if superseded is None:
+                continue  # replaced, not kept
             folder = superseded
         found.append({**entry, "folder": folder.name})
     found.append({**new, "folder": published.name})

@@ -10,7 +10,8 @@ A published quarter is a record, so:
   succeeded; a failed or interrupted build leaves the published site as it was;
 * publishing quarter Q never touches another quarter's folder;
 * publishing a quarter again needs ``force`` and keeps the earlier version beside the new one,
-  as ``_site/<slug>.superseded-<UTC timestamp>/``, listed in the archive.
+  as ``_site/<slug>.superseded-<UTC timestamp>/``, listed in the archive; only ``pmf watch``
+  replaces a version without keeping it, and only one it published itself.
 
 Both engines render the same build folder: two Quarto website projects (the quarter's and the
 front pages') written from the committed ``_quarto.yml`` and ``_extensions/pmf``."""
@@ -101,6 +102,7 @@ def publish_quarter(
     engine: str = "auto",
     force: bool = False,
     marks: Marks = UNMARKED,
+    keep_earlier: bool = True,
 ) -> Publication:
     """Publish one quarter's executed notebooks into the site, atomically.
 
@@ -109,8 +111,9 @@ def publish_quarter(
     package's when it has none); without one, ``site_dir`` (and ``reports_dir``) must be given.
 
 
-    Raises ``PublishError`` when the input is wrong (nothing is built) and
-    ``pmf_utils.pandoc.RenderError`` when a build step fails (nothing is changed).
+    ``keep_earlier`` False replaces a published version without keeping it (``pmf watch``'s
+    versions after its first). Raises ``PublishError`` when the input is wrong (nothing is
+    built) and ``pmf_utils.pandoc.RenderError`` when a build step fails (nothing is changed).
     """
     quarter = quarter if quarter is not None else data.latest_quarter()
     engine = choose_engine(engine)
@@ -125,7 +128,7 @@ def publish_quarter(
     done: list[Publication] = []
     try:
         cache = reports_dir / CACHE
-        _publish(report, project, site_dir, engine, force, done, marks, cache)
+        _publish(report, project, site_dir, engine, force, done, marks, cache, keep_earlier)
         prune_cache(cache)
     except KeyboardInterrupt:
         where = (
@@ -146,6 +149,7 @@ def _publish(
     done: list[Publication],
     marks: Marks,
     cache: Path,
+    keep_earlier: bool,
 ) -> None:
     """Build in a temporary folder, then replace the published quarter with signals held
     back, so an interruption leaves the site as it was or fully replaced (``done`` says)."""
@@ -172,7 +176,7 @@ def _publish(
                 report, project, build / "quarter", stamp, engine, earlier
             )
             superseded = None
-            if published.exists():
+            if published.exists() and keep_earlier:
                 superseded = site_dir / f"{slug}{SUPERSEDED}{now:%Y%m%dT%H%M%SZ}"
             front_out = build_front(
                 manifests(site_dir, published, superseded, manifest),
@@ -254,6 +258,8 @@ def _commit(
     (front_out / FRONT).write_text(json.dumps([*made, FRONT], indent=1), "utf-8")
     if superseded is not None:
         published.rename(superseded)
+    elif published.exists():
+        published.rename(replaced / published.name)
     quarter_out.rename(published)
     for name in sorted(earlier - set(made)):
         if (site_dir / name).exists():

@@ -163,9 +163,13 @@ class KernelPool:
             initializer=_start_worker,
             initargs=(warm, quarter),
         )
-        if warm is not None:
-            for _ in range(self.size):  # a worker is spawned for each task waiting
-                self._executor.submit(int)
+        # A worker is spawned for each task waiting: with ``warm``, one each, started now.
+        self._warming = [self._executor.submit(int) for _ in range(self.size if warm else 0)]
+
+    def started(self) -> None:
+        """Wait until every worker has started (and, with ``warm``, warmed) its kernel."""
+        for future in self._warming:
+            future.result()
 
     def execute(self, tasks: Sequence[Task]) -> Iterator[NotebookResult]:
         """Results in the order notebooks finish."""
