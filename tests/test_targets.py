@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pmf_utils.data.dataset import load
 from pmf_utils.data.periods import parse_period, parse_quarter
@@ -74,6 +76,42 @@ def test_a_target_changed_by_year_is_drawn_per_year() -> None:
     assert targets_by_period(annual, periods) == [95.5, 95.5, 96.0, 96.0]
     drawn = targets_by_period(COUNCIL_TAX, periods, year_to_date=True)
     assert drawn[1:] == [95.5, 28.0, 55.0] and math.isnan(drawn[0])
+
+
+YEARS = ["2023/24", "2024/25", "2025/26"]
+QUARTERS = [f"{year} Q{n}" for year in YEARS for n in range(1, 5)]
+
+
+def _plainly(rows: list[tuple[str, str | None, float]], period: str, ytd: bool) -> float:
+    """The module docstring's rule, written out from the rows as typed."""
+    own = [t for _, p, t in rows if p == period]
+    if own:
+        return own[-1]
+    if ytd and not period.endswith("Q4"):
+        return NAN
+    started = [(y, t) for y, p, t in rows if p is None and y <= period[:7]]
+    return sorted(started, key=lambda row: row[0])[-1][1] if started else NAN
+
+
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(YEARS),
+            st.none() | st.sampled_from(QUARTERS),
+            st.integers(0, 100).map(float),
+        ),
+        max_size=8,
+    ),
+    ytd=st.booleans(),
+)
+def test_the_targets_drawn_follow_the_rule_for_every_period(rows, ytd) -> None:
+    """Annual rows from a year on until a later one, a profile for its own quarter (the last
+    row given wins), a year-to-date KPI's annual target only at Q4; NaN where none is in force."""
+    drawn = targets_by_period(target_rows(*rows), quarters(*QUARTERS), year_to_date=ytd)
+    expected = [_plainly(rows, q, ytd) for q in QUARTERS]
+    assert [None if math.isnan(x) else x for x in drawn] == [
+        None if math.isnan(x) else x for x in expected
+    ]
 
 
 def _judge(values: dict[str, float], quarter: str, year_to_date: bool = True) -> pd.Series:

@@ -17,6 +17,7 @@ figure gets the target in force for its own period:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 import pandas as pd
 
@@ -24,6 +25,7 @@ PROFILE_FREQUENCIES = ("monthly", "quarterly")
 """A profile divides a year, so only KPIs measured within the year can have one."""
 
 
+@lru_cache(maxsize=4096)  # asked for every period of every chart; a Period is costly to make
 def financial_year(period: pd.Period) -> pd.Period:
     """The financial year in which a period (of any frequency) ends."""
     return pd.Period(period.end_time, freq="Y-MAR")
@@ -34,25 +36,44 @@ def closes_year(period: pd.Period) -> bool:
     return period.end_time == financial_year(period).end_time
 
 
+class _InForce:
+    """One KPI's target rows, indexed once to be asked about many periods (a chart asks for
+    each of its periods; filtering the frame each time was most of a KPI page's own work)."""
+
+    def __init__(self, targets: pd.DataFrame) -> None:
+        profiled = targets["period"].tolist() if "period" in targets else [None] * len(targets)
+        # The last profile row for a period wins; among annual rows, the latest start, and of
+        # rows starting the same year the last (a stable sort).
+        self.profile = {p: i for i, p in enumerate(profiled) if p is not None}
+        starts = targets["starts"].tolist()
+        self.annual = sorted(
+            ((s, i) for i, (p, s) in enumerate(zip(profiled, starts, strict=True)) if p is None),
+            key=lambda row: row[0],
+        )
+
+    def position(self, period: pd.Period, year_to_date: bool) -> int | None:
+        """The position of the row in force for ``period``, or None."""
+        if period in self.profile:
+            return self.profile[period]
+        if year_to_date and not closes_year(period):
+            return None
+        year = financial_year(period)
+        started = [i for s, i in self.annual if s <= year]
+        return started[-1] if started else None
+
+
 def target_in_force(
     targets: pd.DataFrame, period: pd.Period, year_to_date: bool = False
 ) -> pd.Series | None:
     """One KPI's target row for a period (see the module docstring), or None."""
-    profiled = targets["period"] if "period" in targets else [None] * len(targets)
-    own = targets[[p is not None and p == period for p in profiled]]
-    if len(own):
-        return own.iloc[-1]
-    if year_to_date and not closes_year(period):
-        return None
-    year = financial_year(period)
-    starts = targets["starts"]
-    annual = targets[[p is None and s <= year for p, s in zip(profiled, starts, strict=True)]]
-    return annual.sort_values("starts").iloc[-1] if len(annual) else None
+    position = _InForce(targets).position(period, year_to_date)
+    return None if position is None else targets.iloc[position]
 
 
 def targets_by_period(
     targets: pd.DataFrame, periods: Iterable[pd.Period], year_to_date: bool = False
 ) -> list[float]:
     """The target value in force for each period (NaN where none): what a chart draws."""
-    rows = (target_in_force(targets, p, year_to_date) for p in periods)
-    return [float("nan") if row is None else float(row["target"]) for row in rows]
+    rows, values = _InForce(targets), targets["target"].tolist()
+    positions = (rows.position(p, year_to_date) for p in periods)
+    return [float("nan") if i is None else float(values[i]) for i in positions]
