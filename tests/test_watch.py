@@ -16,13 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from pmf_utils.cli import main
 from pmf_utils.project import resource
 from pmf_utils.run.runlock import project_lock
 
 from .conftest import MINI
 from .test_incremental_publish import files
-
-pytestmark = pytest.mark.slow
 
 PMF = Path(sys.executable).with_name("pmf")
 READY = "Watching "
@@ -69,6 +68,15 @@ def watching(tmp_path: Path) -> Iterator[tuple[Path, Watch]]:
         watch.process.kill()
 
 
+@pytest.mark.parametrize("command", ["watch", "run", "preview"])
+def test_no_kernel_asked_for_is_refused_at_once(command, capsys) -> None:
+    with pytest.raises(SystemExit) as exit:
+        main([command, "--jobs", "0"])
+    assert exit.value.code == 2
+    assert "argument --jobs: must be 1 or more" in capsys.readouterr().err
+
+
+@pytest.mark.slow
 def test_watch_publishes_each_change_and_keeps_what_it_should(watching) -> None:
     root, watch = watching
     first = watch.next_round()

@@ -28,6 +28,14 @@ def quarter_arg(text: str):
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def jobs_arg(text: str) -> int:
+    """A number of kernels: at least one."""
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
+
+
 def _lazy(module: str, name: str) -> Callable[[argparse.Namespace], int]:
     """Import a command's module only when it runs: pandas and the rest load only for the
     commands that need them, so ``pmf run`` with nothing changed answers at once."""
@@ -173,7 +181,7 @@ def _quarter_and_jobs(parser: argparse.ArgumentParser) -> None:
     """The options of every command that executes a quarter's notebooks."""
     parser.add_argument("--quarter", type=quarter_arg, help="e.g. 2025/26 Q2 (default: latest)")
     parser.add_argument(
-        "--jobs", type=int, default=None, help="notebooks run at once (default: cores)"
+        "--jobs", type=jobs_arg, default=None, help="notebooks run at once (default: cores)"
     )
 
 

@@ -75,9 +75,6 @@ def run_locked(args: argparse.Namespace, state: str, pool: KernelPool | None = N
     status = validate_command(args)
     if status:
         return status
-    if args.jobs is not None and args.jobs < 1:
-        print("--jobs must be 1 or more", file=sys.stderr)
-        return INPUT_ERROR
     project = find_project(args.project)
     with project_lock(project.root):
         return _run_quarter(args, project, state, pool)
