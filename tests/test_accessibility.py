@@ -386,6 +386,24 @@ def test_phone_width_screenshots(site: Site, context: BrowserContext, base_url: 
         tab.close()
 
 
+def test_a_priority_dashboard_has_three_cards_across_a_laptop(
+    site: Site, context: BrowserContext, base_url: str
+) -> None:
+    """A priority page has no contents column to leave room for: its cards use the width."""
+    if site.engine != "builtin":
+        pytest.skip("Quarto lays out its own page columns")
+    kpis = site.data.kpis["priority_id"].value_counts()
+    tab = context.new_page()
+    try:
+        tab.set_viewport_size({"width": 1366, "height": 900})
+        tab.goto(f"{base_url}{SLUG}/priority-{kpis.index[0]}.html")
+        script = "cards => cards.slice(0, 3).map(card => card.getBoundingClientRect().top)"
+        tops = tab.eval_on_selector_all(".pmf-card", script)
+        assert len(tops) == 3 and len(set(tops)) == 1, tops
+    finally:
+        tab.close()
+
+
 def test_keyboard_focus_is_always_visible(
     site: Site, context: BrowserContext, base_url: str
 ) -> None:
