@@ -11,7 +11,7 @@ import pandas as pd
 
 from pmf_utils.data.dataset import Dataset
 from pmf_utils.data.periods import quarter_label, quarter_slug
-from pmf_utils.publish.documents import read_notebook
+from pmf_utils.publish.documents import read_metadata
 from pmf_utils.run.fingerprint import read_record
 
 
@@ -108,7 +108,7 @@ def read_report(data: Dataset, quarter: pd.Period, folder: Path) -> Report:
         if not path.is_file():
             problems.append(f"{path}: missing")
             continue
-        meta = read_notebook(path).metadata.get("pmf", {})
+        meta = read_metadata(path).get("pmf", {})
         if meta.get("slug") != slug:
             problems.append(f"{path}: made for quarter {meta.get('slug')!r}, not {slug!r}")
         # A notebook the run kept (its inputs unchanged) still holds its own data fingerprint.
