@@ -1,6 +1,7 @@
 """Publishing a quarter again does no work twice: no schema validation, each executed notebook
-read once, the extensions hashed once, and figures that did not change linked from the
-published quarter rather than written again (the site is the same either way)."""
+read once, the extensions hashed once, figures that did not change linked from the published
+quarter rather than written again, and the front pages' unchanged conversions taken from the
+cache (the site is the same either way)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from unittest import mock
 import nbformat
 import pytest
 
+from pmf_utils import pandoc
 from pmf_utils.data.periods import quarter_slug
 from pmf_utils.publish import build, documents, executed, reuse
 from pmf_utils.publish import quarter as publish
@@ -79,3 +81,13 @@ def test_figures_that_did_not_change_are_linked_from_the_published_quarter(copie
             assert new.read_bytes() == changed.read_bytes()
         else:
             assert new.stat().st_ino == old.stat().st_ino, name
+
+
+def test_the_front_pages_take_unchanged_conversions_from_the_cache(copies) -> None:
+    published, site, reports = copies
+    converting = mock.Mock(wraps=pandoc._convert)
+    with mock.patch.object(pandoc, "_convert", converting):
+        _republish(published, site, reports)
+    converted = [c.markdown for call in converting.call_args_list for c in call.args[0]]
+    assert "Accessibility statement" not in converted  # a menu word of the front pages only
+    assert "Accessibility statement" in (site / "index.html").read_text("utf-8")

@@ -290,8 +290,10 @@ def build_front(
     project: Path,
     stamp: Mapping[str, Any],
     engine: str,
+    cache: Path | None = None,
 ) -> Path:
-    """Write and render the front pages' project; return its output folder."""
+    """Write and render the front pages' project; return its output folder. Pandoc's
+    conversions are kept in ``cache`` (the menu's words are the quarter's)."""
     latest = next(q for q in quarters if not q["superseded"])
     prefix = f"{latest['folder']}/"
     copy_extensions(source, project)
@@ -310,5 +312,5 @@ def build_front(
     for name in names:
         template = "front-index.qmd.j2" if name == "index.qmd" else f"{name}.j2"
         write_page(project / name, template, **values)
-    render_site(project, engine)
+    render_site(project, engine, Earlier(cache=cache))
     return project / "_site"
