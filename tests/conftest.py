@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
+from unittest import mock
 
+import nbformat
 import pandas as pd
 import pytest
 from hypothesis import settings
@@ -125,6 +128,18 @@ QUARTO_MISSING = (
     "quarto is not on PATH, so the Quarto engine cannot run here: `make test` builds it from "
     "the Quarto kit when ../shared/quarto is beside the repository (scripts/with-quarto)"
 )
+
+
+@contextlib.contextmanager
+def no_validation() -> Iterator[None]:
+    """Fails the test on any schema validation, however nbformat reaches it."""
+    failing = mock.MagicMock(side_effect=AssertionError("nbformat validated a notebook"))
+    with (
+        mock.patch.object(nbformat.v4.nbbase, "validate", failing),
+        mock.patch.object(nbformat, "validate", failing),
+        mock.patch.object(nbformat.validator, "validate", failing),
+    ):
+        yield
 
 
 def require_engine(engine: str) -> None:

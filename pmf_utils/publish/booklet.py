@@ -29,6 +29,8 @@ from pmf_utils.publish.documents import (
     Format,
     Project,
     heading_levels,
+    new_cell,
+    new_notebook,
     read_document,
     write_notebook,
 )
@@ -65,7 +67,7 @@ def definitions_part(
                 entries[pmf["definition"]] = output["data"]["text/markdown"]
     if not entries:
         return Part(title, "definitions", level, tuple(dictionary))
-    cells = [nbformat.v4.new_markdown_cell(entries[k]) for k in kpi_ids if k in entries]
+    cells = [new_cell("markdown", entries[k]) for k in kpi_ids if k in entries]
     return Part(title, "definitions", level, tuple(cells))
 
 
@@ -96,24 +98,21 @@ def write_booklet(
         # Pages refer to figures/<name>.png relative to themselves; booklets sit one folder down.
         shutil.copytree(project / "figures", folder / "figures", copy_function=keep)
     header = yaml.safe_dump(dict(front_matter), allow_unicode=True, sort_keys=False)
-    cells = [nbformat.v4.new_raw_cell(f"---\n{header}---")]
+    cells = [new_cell("raw", f"---\n{header}---")]
     for part in parts:
         levels = heading_levels(part.cells)
         shift = part.level + 1 - min(levels, default=part.level + 1)
         hashes = "#" * part.level
         fit = " .pmf-fit-page" if part.fit_page else ""
         heading = f"{hashes} {md.text(part.title)} {{#part-{part.anchor} .pmf-part{fit}}}"
-        cells.append(nbformat.v4.new_markdown_cell(f'{heading}\n\n::: {{.pmf-shift by="{shift}"}}'))
-        cells.extend(nbformat.from_dict(dict(cell)) for cell in part.cells)
-        cells.append(nbformat.v4.new_markdown_cell(":::"))
+        cells.append(new_cell("markdown", f'{heading}\n\n::: {{.pmf-shift by="{shift}"}}'))
+        # A copy of each page cell's top level, for its new id; the rest is shared, unchanged.
+        cells.extend(nbformat.NotebookNode(cell) for cell in part.cells)
+        cells.append(new_cell("markdown", ":::"))
     for number, cell in enumerate(cells):
         cell.id = f"cell-{number}"
-    notebook = nbformat.v4.new_notebook(cells=cells)
-    notebook.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
+    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook = new_notebook(cells, kernelspec=kernel)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.ipynb"
     write_notebook(notebook, path)

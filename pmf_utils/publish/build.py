@@ -11,6 +11,7 @@ import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from pmf_utils.publish.documents import (
     HEADING,
     heading_levels,
     markdown_slots,
+    new_cell,
     notebook_front_matter,
     read_notebook,
     write_notebook,
@@ -72,7 +74,7 @@ def build_quarter(
     copy_extensions(source, project)
     figures = report.folder / "figures"
     if figures.is_dir():
-        shutil.copytree(figures, project / "figures")
+        shutil.copytree(figures, project / "figures", copy_function=partial(earlier.copy, project))
     prepared = {page: _prepare_page(report, page, project) for page in report.pages}
     sources = [f"{p.source.stem}.ipynb" for p in report.pages]
     entries = [p.entry() for p in report.pages]
@@ -132,7 +134,7 @@ def _prepare_page(
         head["shift-heading-level-by"] = 1
     context = _context_line(report, page)
     if context:
-        cells.insert(0, nbformat.v4.new_markdown_cell(context))
+        cells.insert(0, new_cell("markdown", context))
     header = yaml.safe_dump(head, allow_unicode=True, sort_keys=False)
     offered: list[dict[str, Any]] = []
     slots = list(markdown_slots(cells))
@@ -152,7 +154,7 @@ def _prepare_page(
 
     for holder, key in slots:
         holder[key] = _FIGURE.sub(add_link, holder[key])
-    notebook.cells = [nbformat.v4.new_raw_cell(f"---\n{header}---"), *cells]
+    notebook.cells = [new_cell("raw", f"---\n{header}---"), *cells]
     write_notebook(notebook, project / page.source.name)
     return cells, offered
 
@@ -290,8 +292,10 @@ def build_front(
     project: Path,
     stamp: Mapping[str, Any],
     engine: str,
+    cache: Path | None = None,
 ) -> Path:
-    """Write and render the front pages' project; return its output folder."""
+    """Write and render the front pages' project; return its output folder. Pandoc's
+    conversions are kept in ``cache`` (the menu's words are the quarter's)."""
     latest = next(q for q in quarters if not q["superseded"])
     prefix = f"{latest['folder']}/"
     copy_extensions(source, project)
@@ -310,5 +314,5 @@ def build_front(
     for name in names:
         template = "front-index.qmd.j2" if name == "index.qmd" else f"{name}.j2"
         write_page(project / name, template, **values)
-    render_site(project, engine)
+    render_site(project, engine, Earlier(cache=cache))
     return project / "_site"

@@ -5,7 +5,6 @@ options, and every notebook turned into pandoc markdown with its images written 
 from __future__ import annotations
 
 import base64
-import copy
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -16,8 +15,9 @@ from typing import Any
 
 import nbformat
 import yaml
-from nbformat.v4.nbjson import JSONReader
-from nbformat.v4.rwbase import split_lines
+from nbformat import NotebookNode
+from nbformat.corpus.words import generate_corpus_id
+from nbformat.v4.rwbase import rejoin_lines, split_lines, strip_transient
 
 from pmf_utils.cells import cell_options, figure_option
 
@@ -193,16 +193,59 @@ def heading_levels(cells: Iterable[nbformat.NotebookNode]) -> list[int]:
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:
     """A notebook the run wrote, read without nbformat's schema validation: publishing reads
-    each of a quarter's notebooks more than once, and validating them all cost seconds."""
-    return JSONReader().reads(path.read_text("utf-8"))
+    each of a quarter's notebooks more than once, and validating them all cost seconds. Its
+    nodes are made as the JSON is parsed (what ``nbformat.reads`` does after, walking it)."""
+    notebook = json.loads(path.read_text("utf-8"), object_hook=NotebookNode)
+    return strip_transient(rejoin_lines(notebook))
+
+
+def read_metadata(path: Path) -> dict[str, Any]:
+    """A notebook's metadata alone: its cells are not made into nodes."""
+    return json.loads(path.read_text("utf-8")).get("metadata", {})
+
+
+def new_cell(cell_type: str, source: str) -> nbformat.NotebookNode:
+    """A markdown or raw cell of the build's own making, without the schema validation
+    ``nbformat.v4.new_*_cell`` runs on every call (hundreds a publish)."""
+    return NotebookNode(
+        id=generate_corpus_id(), cell_type=cell_type, source=source, metadata=NotebookNode()
+    )
+
+
+def new_notebook(cells: list[nbformat.NotebookNode], **metadata: Any) -> nbformat.NotebookNode:
+    """A notebook of the build's own cells, as ``nbformat.v4.new_notebook`` makes it, without
+    its validation."""
+    return NotebookNode(
+        nbformat=4, nbformat_minor=5, metadata=nbformat.from_dict(metadata), cells=cells
+    )
 
 
 def write_notebook(notebook: nbformat.NotebookNode, path: Path) -> None:
     """A build notebook, written as compact JSON (pretty-printing is Python's slow encoder):
     only the engines read these. Texts are split into lines as nbformat writes them: Quarto
     reads a text given whole as one line."""
-    on_disk = split_lines(copy.deepcopy(notebook))
+    on_disk = split_lines(_split_copy(notebook))
     path.write_text(json.dumps(on_disk, ensure_ascii=False), "utf-8")
+
+
+def _split_copy(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of what ``split_lines`` changes (cells, their attachments and outputs, the
+    outputs' data), sharing the rest: a deep copy of every notebook cost a third of a
+    second a publish."""
+
+    def output(item: Mapping[str, Any]) -> NotebookNode:
+        data = {"data": NotebookNode(item["data"])} if "data" in item else {}
+        return NotebookNode(item, **data)
+
+    def cell(item: Mapping[str, Any]) -> NotebookNode:
+        parts: dict[str, Any] = {}
+        if "attachments" in item:
+            parts["attachments"] = {k: NotebookNode(v) for k, v in item["attachments"].items()}
+        if "outputs" in item:
+            parts["outputs"] = [output(o) for o in item["outputs"]]
+        return NotebookNode(item, **parts)
+
+    return NotebookNode(notebook, cells=[cell(c) for c in notebook.cells])
 
 
 def read_document(

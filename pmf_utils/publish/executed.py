@@ -11,7 +11,7 @@ import pandas as pd
 
 from pmf_utils.data.dataset import Dataset
 from pmf_utils.data.periods import quarter_label, quarter_slug
-from pmf_utils.publish.documents import read_notebook
+from pmf_utils.publish.documents import read_metadata
 from pmf_utils.run.fingerprint import read_record
 
 
@@ -79,16 +79,25 @@ def _expected_pages(data: Dataset) -> Iterator[tuple[str, str, str, str]]:
     """(kind, id, parent id, title) of every page the contract names, in reading order."""
     yield "overview", "", "", "Overview"
     yield "exceptions", "", "", "Exceptions"
-    priorities = data.priorities.groupby("ambition_id", sort=False)
-    for ambition in data.ambitions.itertuples():
-        yield "ambition", ambition.ambition_id, "", ambition.ambition
-        if ambition.ambition_id not in priorities.groups:
-            continue
-        for priority in priorities.get_group(ambition.ambition_id).itertuples():
-            yield "priority", priority.priority_id, ambition.ambition_id, priority.priority
-            for kpi in data.priority_kpis(priority.priority_id).itertuples():
-                yield "kpi", kpi.kpi_id, priority.priority_id, kpi.name
+    # Plain rows rather than ``itertuples``, which makes a named tuple class at every call.
+    priorities = _rows(data.priorities, "ambition_id", "priority_id", "priority")
+    kpis = _rows(data.kpis, "priority_id", "kpi_id", "name")
+    ambitions = data.ambitions
+    for ambition_id, title in zip(ambitions["ambition_id"], ambitions["ambition"], strict=True):
+        yield "ambition", ambition_id, "", title
+        for priority_id, priority in priorities.get(ambition_id, []):
+            yield "priority", priority_id, ambition_id, priority
+            for kpi_id, name in kpis.get(priority_id, []):
+                yield "kpi", kpi_id, priority_id, name
     yield "dictionary", "", "", "Data dictionary"
+
+
+def _rows(frame: pd.DataFrame, parent: str, *columns: str) -> dict[str, list[tuple]]:
+    """A frame's rows (the given columns) under each value of ``parent``, in frame order."""
+    under: dict[str, list[tuple]] = {}
+    for key, *values in zip(frame[parent], *(frame[c] for c in columns), strict=True):
+        under.setdefault(key, []).append(tuple(values))
+    return under
 
 
 def read_report(data: Dataset, quarter: pd.Period, folder: Path) -> Report:
@@ -108,7 +117,7 @@ def read_report(data: Dataset, quarter: pd.Period, folder: Path) -> Report:
         if not path.is_file():
             problems.append(f"{path}: missing")
             continue
-        meta = read_notebook(path).metadata.get("pmf", {})
+        meta = read_metadata(path).get("pmf", {})
         if meta.get("slug") != slug:
             problems.append(f"{path}: made for quarter {meta.get('slug')!r}, not {slug!r}")
         # A notebook the run kept (its inputs unchanged) still holds its own data fingerprint.

@@ -110,9 +110,10 @@ def render_booklets(
     the others."""
     earlier = earlier or Earlier()
     todo = []
+    made_by = earlier.made_by(project, engine)
     for path, _ in booklets:
         name = path.relative_to(project).with_suffix(".pdf").as_posix()
-        found = earlier.booklet(name, earlier.booklet_inputs(project, path, engine))
+        found = earlier.booklet(name, earlier.booklet_inputs(made_by, path))
         if found is None:
             todo.append(path)
             continue
@@ -129,8 +130,9 @@ def render_booklets(
 def copy_extensions(source: Project, project: Path) -> None:
     """The project's Quarto extensions, with the site's stylesheet beside the HTML format's
     theme: one page design for both engines (the built-in engine links the same file)."""
-    shutil.copytree(source.extensions, project / "_extensions")
-    shutil.copy(site.STATIC / "site.css", project / "_extensions" / "pmf" / "site.css")
+    # Linked, not copied (the build only reads them; ``keep`` never writes through a link).
+    shutil.copytree(source.extensions, project / "_extensions", copy_function=keep)
+    keep(site.STATIC / "site.css", project / "_extensions" / "pmf" / "site.css")
 
 
 def render_site(project: Path, engine: str, earlier: Earlier | None = None) -> None:

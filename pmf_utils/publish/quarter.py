@@ -184,6 +184,7 @@ def _publish(
                 build / "front",
                 stamp,
                 engine,
+                cache,
             )
             with signals_held():
                 _commit(site_dir, published, superseded, quarter_out, front_out, build / "old")

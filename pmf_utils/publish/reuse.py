@@ -107,17 +107,31 @@ class Earlier:
             target.write_text(text, "utf-8")
         self.made["pages"][name] = list(stamps)
 
-    def booklet_inputs(self, project: Path, source: Path, engine: str) -> str:
-        """What a booklet is made from: its source and the project's ``_quarto.yml`` with the
-        stamp blanked, the figures it shows, the project's extensions, the engine and the
-        code."""
-        text = _content(source)
+    def copy(self, project: Path, source: str | os.PathLike, target: str | os.PathLike) -> None:
+        """Copy one of the run's files into the build ``project`` (``shutil.copytree``'s
+        ``copy_function``, given the project first): the published file, linked, when its
+        bytes are the same, so that what did not change is neither written again nor stored
+        twice."""
+        name = Path(target).relative_to(project).as_posix()
+        published = self.folder / name if self.folder is not None else None
+        if published is not None and _same_bytes(published, Path(source)):
+            keep(published, target)
+        else:
+            shutil.copy2(source, target)
+
+    def made_by(self, project: Path, engine: str) -> tuple[str, ...]:
+        """What every booklet of a build is made with: the code, the engine, the project's
+        extensions and its ``_quarto.yml`` with the stamp blanked (read once a build)."""
         config = _blank_source((project / "_quarto.yml").read_text("utf-8"), self.new)
+        return (code_inputs(), engine, tree_inputs(project / "_extensions"), config)
+
+    def booklet_inputs(self, made_by: tuple[str, ...], source: Path) -> str:
+        """What a booklet is made from: what all are made with (``made_by``), its source with
+        the stamp blanked and the figures it shows."""
+        text = _content(source)
         folder = source.parent
         figures = sorted({m for m in _FIGURE.findall(text) if (folder / m).is_file()})
         shown = [part for m in figures for part in (m, (folder / m).read_bytes())]
-        extensions = tree_inputs(project / "_extensions")
-        made_by = (code_inputs(), engine, extensions, config)
         return digest(*made_by, _blank_source(text, self.new), *shown)
 
     def booklet(self, name: str, inputs: str) -> Path | None:
@@ -127,6 +141,15 @@ class Earlier:
             return None
         found = self.folder / name
         return found if found.is_file() else None
+
+
+def _same_bytes(published: Path, source: Path) -> bool:
+    try:
+        if published.stat().st_size != source.stat().st_size:
+            return False
+        return published.read_bytes() == source.read_bytes()
+    except OSError:
+        return False
 
 
 def keep(published: str | os.PathLike, target: str | os.PathLike) -> None:

@@ -247,11 +247,10 @@ def _copy_resources(project: Project, pages: Sequence[Page]) -> None:
     """Copy the static assets, the files pages link to, and ``project.resources``."""
     out = project.output_dir
     shutil.copytree(STATIC, out / ASSETS, dirs_exist_ok=True)
-    wanted: set[Path] = set()
-    for page in pages:
-        folder = page.source.parent
-        for ref in _LOCAL_REF.findall(page.body):
-            wanted.add((folder / ref).resolve())
+    # Many pages link the same file: each link is resolved once (resolving costs a system
+    # call per folder on the way).
+    links = {(page.source.parent, ref) for page in pages for ref in _LOCAL_REF.findall(page.body)}
+    wanted = {(folder / ref).resolve() for folder, ref in links}
     for pattern in project.config.get("project", {}).get("resources", []):
         wanted.update(p.resolve() for p in project.root.glob(pattern))
     root = project.root.resolve()
