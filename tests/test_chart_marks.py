@@ -5,13 +5,16 @@ horizontal gridlines only."""
 from __future__ import annotations
 
 import math
+from xml.etree import ElementTree
 
 import pandas as pd
 import pytest
-from matplotlib.colors import to_hex, to_rgb
 
 from pmf_utils.pages import charts
 from pmf_utils.pages.chart_marks import LABEL_GAP, Event, spread
+from pmf_utils.pages.svg import AXIS, GRID, Line, target_steps
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 NAN = math.nan
 LABELS = ["2023/24 Q3", "2023/24 Q4", "2024/25 Q1", "2024/25 Q2", "2024/25 Q3", "2024/25 Q4"]
@@ -47,54 +50,58 @@ def spc_with_signals() -> charts.Chart:
     return charts.spc_chart("s", spc, "percentage", 1, [NAN, NAN, 55.0, 55.0, 55.0, 60.0], "")
 
 
+def _svg(chart: charts.Chart) -> ElementTree.Element:
+    return ElementTree.fromstring(chart.plot.svg())
+
+
+def _role(chart: charts.Chart, role: str) -> list[Line]:
+    return [line for line in chart.plot.lines if line.role == role]
+
+
 def test_a_target_that_changed_is_drawn_as_a_step() -> None:
     """Seen on a second council's data: today's target drawn across years that had another."""
     chart = crowded_trend()
-    ax = chart.figure.axes[0]
-    steps = [line for line in ax.get_lines() if line.get_drawstyle() == "steps-mid"]
-    assert len(steps) == 1
-    assert steps[0].get_ydata().tolist()[2:] == [57.0, 57.0, 57.0, 62.0]
-    assert all(math.isnan(y) for y in steps[0].get_ydata()[:2])  # no target: no line
-    assert "Target 62.0%" in [t.get_text() for t in ax.texts]
-    flat = crowded_trend(60.0).figure.axes[0]
-    assert not [line for line in flat.get_lines() if line.get_drawstyle() == "steps-mid"]
-    across = [line for line in flat.get_lines() if list(line.get_xdata()) == [0, 1]]
-    assert [list(line.get_ydata()) for line in across] == [[60.0, 60.0]]
-    spc = spc_with_signals().figure.axes[0]
-    assert [line.get_drawstyle() for line in spc.get_lines()].count("steps-mid") == 1
+    (target,) = _role(chart, "target")
+    assert target.step
+    assert target.ys[2:] == [57.0, 57.0, 57.0, 62.0]
+    assert all(math.isnan(y) for y in target.ys[:2])  # no target: no line
+    assert "Target 62.0%" in chart.plot.texts("end")
+    # Drawn as level steps half a period either side, changing half way between periods.
+    assert target_steps(target.ys, float, float) == [
+        [(1.5, 57.0), (2.5, 57.0), (3.5, 57.0), (4.5, 57.0), (4.5, 62.0), (5.0, 62.0)]
+    ]
+    (flat,) = _role(crowded_trend(60.0), "target")
+    assert (flat.step, flat.across, flat.ys) == (False, True, [60.0])
+    assert [line.step for line in spc_with_signals().plot.lines].count(True) == 1
 
 
 def test_every_line_is_labelled_directly_and_no_label_overlaps_another() -> None:
     for chart in (crowded_trend(), spc_with_signals()):
-        ax = chart.figure.axes[0]
-        ends = [t for t in ax.texts if not t.get_text()[:1].isdigit()]
-        tops = sorted(t.get_window_extent().y0 for t in ends)
-        height = min(t.get_window_extent().height for t in ends)
-        assert all(b - a >= height for a, b in zip(tops, tops[1:], strict=False))
-    trend = crowded_trend().figure.axes[0]
-    assert {t.get_text() for t in trend.texts} >= {*NAMES.values(), "Target 62.0%"}
-    assert trend.get_legend() is None
-    spc = spc_with_signals().figure.axes[0]
-    assert {"Mean", "Upper limit", "Lower limit", "Target 60.0%"} <= {
-        t.get_text() for t in spc.texts
-    }
+        ends = [label for label in chart.plot.labels if label.role == "end"]
+        centres = sorted(label.y for label in ends)
+        assert all(b - a >= ends[0].size for a, b in zip(centres, centres[1:], strict=False))
+    trend = crowded_trend()
+    assert set(trend.plot.texts("end")) >= {*NAMES.values(), "Target 62.0%"}
+    assert not trend.plot.legend
+    spc = spc_with_signals()
+    assert {"Mean", "Upper limit", "Lower limit", "Target 60.0%"} <= set(spc.plot.texts("end"))
     # Only the special-cause markers need a key; every line is named at its end.
-    assert [t.get_text() for t in spc.get_legend().get_texts()] == [
+    assert [words for words, _, _ in spc.plot.legend] == [
         "Special cause: improvement",
         "Special cause: concern",
     ]
+    drawn = [t.text for t in _svg(spc).iter(f"{SVG}text")]
+    assert "Special cause: concern" in drawn and "Upper limit" in drawn
 
 
 def _colours(chart: charts.Chart) -> set[str]:
-    ax = chart.figure.axes[0]
+    """The colours of the lines and markers drawn (not the white ground, the gridlines, the
+    axes or the words)."""
     found = set()
-    for line in ax.get_lines():
-        if line in ax.get_xgridlines() + ax.get_ygridlines():
-            continue
-        found |= {to_hex(line.get_color()), to_hex(line.get_markerfacecolor())}
-    for collection in ax.collections:
-        found |= {to_hex(c) for c in collection.get_facecolors()}
-    return found - {"#ffffff"}
+    for shape in _svg(chart).iter():
+        if shape.tag in (f"{SVG}path", f"{SVG}circle", f"{SVG}polygon"):
+            found |= {shape.get("stroke"), shape.get("fill")}
+    return found - {None, "none", "white", GRID, AXIS}
 
 
 def test_four_colours_at_most() -> None:
@@ -103,19 +110,17 @@ def test_four_colours_at_most() -> None:
 
 
 def test_gridlines_are_light_and_horizontal_only() -> None:
+    assert min(int(GRID[i : i + 2], 16) for i in (1, 3, 5)) >= 0.85 * 255
     for chart in (crowded_trend(), spc_with_signals()):
-        ax = chart.figure.axes[0]
-        assert not any(line.get_visible() for line in ax.get_xgridlines())
-        horizontal = [line for line in ax.get_ygridlines() if line.get_visible()]
-        assert horizontal
-        assert all(min(to_rgb(line.get_color())) >= 0.85 for line in horizontal)
+        grid = [p.get("d") for p in _svg(chart).iter(f"{SVG}path") if p.get("stroke") == GRID]
+        assert grid and all(" H" in d and " V" not in d for d in grid)
 
 
 def test_events_of_one_period_share_a_mark() -> None:
-    ax = crowded_trend().figure.axes[0]
-    assert [t.get_text() for t in ax.texts if t.get_text()[:1].isdigit()] == ["1, 2"]
-    upright = [line for line in ax.get_lines() if list(line.get_xdata()) == [2, 2]]
-    assert len(upright) == 1
+    chart = crowded_trend()
+    assert chart.plot.events == [(2, "1, 2")]
+    assert chart.plot.texts("event") == ["1, 2"]
+    assert chart.plot.svg().count(">1, 2</text>") == 1
 
 
 def test_labels_move_apart_only_as_far_as_they_must() -> None:
@@ -125,3 +130,15 @@ def test_labels_move_apart_only_as_far_as_they_must() -> None:
     assert placed[3] == 200.0
     centre = (50 + 50 + 51) / 3
     assert sorted(placed[:3]) == pytest.approx([centre - LABEL_GAP, centre, centre + LABEL_GAP])
+
+
+def test_labels_crowded_at_the_top_stay_inside_the_picture() -> None:
+    """Five lines ending at the chart's highest figure: spread apart, the top labels would be
+    pushed off the picture and cut."""
+    history = pd.DataFrame({"period_label": LABELS[:2], **{c: [50.0, 60.0] for c in NAMES}})
+    chart = charts.trend_chart("t", history, "percentage", 1, 60.0, "", NAMES, "X")
+    ends = [label for label in chart.plot.labels if label.role == "end"]
+    assert len(ends) == 5
+    assert all(e.size / 2 <= e.y <= chart.plot.height - e.size / 2 for e in ends)
+    centres = sorted(e.y for e in ends)
+    assert all(b - a >= LABEL_GAP - 1e-9 for a, b in zip(centres, centres[1:], strict=False))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pandas as pd
 
@@ -41,12 +43,12 @@ def test_gaps_are_skipped_not_counted_as_zero() -> None:
 def test_series_differ_in_shape_not_only_colour() -> None:
     styles = charts.SERIES_STYLE.values()
     assert len({s["marker"] for s in styles}) == len(styles)
-    assert len({s["linestyle"] for s in styles}) == len(styles)
+    assert len({s["dash"] for s in styles}) == len(styles)
     specials = charts.SPECIAL_STYLE.values()
     assert len({s["marker"] for s in specials}) == len(specials)
 
 
-def test_trend_chart_saves_png_and_numbers(tmp_path: Path) -> None:
+def test_trend_chart_saves_svg_and_numbers(tmp_path: Path) -> None:
     frame = history([61.0, 64.0, None, 68.0]).assign(england=[66.0, 66.5, 67.0, 67.2])
     chart = charts.trend_chart(
         "CFB05-trend",
@@ -58,8 +60,10 @@ def test_trend_chart_saves_png_and_numbers(tmp_path: Path) -> None:
         {"value": "Anytown", "england": "England"},
         "School readiness",
     )
-    png, csv = chart.save(tmp_path)
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    picture, csv = chart.save(tmp_path)
+    assert picture.name == "CFB05-trend.svg"
+    drawn = ElementTree.parse(picture).getroot()
+    assert drawn.tag == "{http://www.w3.org/2000/svg}svg"
     numbers = pd.read_csv(csv)
     assert list(numbers.columns) == ["period", "Anytown", "England", "target"]
     assert numbers["Anytown"].isna().sum() == 1  # the gap stays a gap
@@ -67,9 +71,31 @@ def test_trend_chart_saves_png_and_numbers(tmp_path: Path) -> None:
     assert "target 70.0%" in chart.alt
 
 
-def test_a_chart_saved_again_from_the_same_inputs_is_not_drawn_again(tmp_path: Path) -> None:
-    """A notebook executed again for a sentence of commentary keeps its charts' PNGs; a chart
-    whose inputs changed is drawn again."""
+HOSTILE = '<script>alert("x")</script> & Co ]]> $5 \\textbf{x}'
+
+
+def test_names_from_the_data_are_printed_as_written_and_never_break_the_picture(
+    tmp_path: Path,
+) -> None:
+    """A council, region or area name is data: an SVG that printed it raw would be broken
+    (the chart vanishes from page and PDF) or carry markup."""
+    frame = history([61.0, 64.0]).assign(region=[60.0, 62.0])
+    trend = charts.trend_chart(
+        "t", frame, "count", 0, None, "", {"value": HOSTILE, "region": "Région & «Nord»"}, "X"
+    )
+    areas = pd.DataFrame({"area": [HOSTILE, "England"], "value": [3.0, 4.0]})
+    bars = charts.benchmark_chart("b", areas, "count", 0, "X")
+    for chart in (trend, bars):
+        drawn = ElementTree.parse(chart.save(tmp_path)[0]).getroot()
+        words = [t.text for t in drawn.iter("{http://www.w3.org/2000/svg}text")]
+        assert HOSTILE in words
+        assert not [e for e in drawn.iter() if "script" in e.tag]
+    assert "Région & «Nord»" in trend.plot.texts("end")
+
+
+def test_a_chart_saved_again_unchanged_leaves_its_files_as_they_were(tmp_path: Path) -> None:
+    """A notebook executed again for a sentence of commentary leaves its charts' files (and
+    their times) alone; a chart whose inputs changed is written again."""
 
     def trend(values: list[float | None]) -> charts.Chart:
         frame = history(values)
@@ -77,14 +103,15 @@ def test_a_chart_saved_again_from_the_same_inputs_is_not_drawn_again(tmp_path: P
             "ST01-trend", frame, "count", 0, 100.0, "", {"value": "Anytown"}, "Fly-tips"
         )
 
-    png, _ = trend([120.0, 95.0]).save(tmp_path)
-    first = png.read_bytes()
-    again = trend([120.0, 95.0])
-    again.draw = lambda: (_ for _ in ()).throw(AssertionError("drawn again"))
-    assert again.save(tmp_path)[0].read_bytes() == first
-    changed = trend([120.0, 96.0])
-    assert changed.key != again.key
-    assert changed.save(tmp_path)[0].read_bytes() != first
+    picture, csv = trend([120.0, 95.0]).save(tmp_path)
+    first, times = picture.read_bytes(), (picture.stat().st_mtime_ns, csv.stat().st_mtime_ns)
+    os.utime(picture, ns=(1, 1))
+    os.utime(csv, ns=(1, 1))
+    trend([120.0, 95.0]).save(tmp_path)
+    assert (picture.stat().st_mtime_ns, csv.stat().st_mtime_ns) == (1, 1)
+    trend([120.0, 96.0]).save(tmp_path)
+    assert picture.read_bytes() != first and picture.stat().st_mtime_ns != 1
+    assert times[0] > 1
 
 
 def test_spc_chart_alt_text_counts_flagged_points(tmp_path: Path) -> None:
@@ -110,7 +137,7 @@ def test_period_labels_do_not_crowd(tmp_path: Path) -> None:
     labels = [f"20{22 + i // 4}/{23 + i // 4} Q{i % 4 + 1}" for i in range(13)]
     frame = pd.DataFrame({"period_label": labels, "value": range(13)})
     chart = charts.trend_chart("q", frame, "count", 0, None, "", {"value": "Anytown"}, "Visits")
-    shown = [t.get_text() for t in chart.figure.axes[0].get_xticklabels()]
+    shown = chart.plot.texts("period")
     assert len(shown) <= 6
     assert shown[-1] == labels[-1]
     chart.save(tmp_path)

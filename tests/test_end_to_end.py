@@ -78,7 +78,7 @@ def test_every_chart_has_alt_text_and_numbers(pages: Path) -> None:
     assert f"![{caption}]" in text
     assert '{fig-alt="Line chart of Number of households in temporary accommodation. Rose' in text
     for name in ("HFA04-history", "HFA04-spc"):
-        assert (pages / "figures" / f"{name}.png").is_file()
+        assert (pages / "figures" / f"{name}.svg").is_file()
         assert (pages / "figures" / f"{name}.csv").is_file()
 
 

@@ -538,4 +538,4 @@ def test_the_plan_and_each_kpi_choose_the_method_the_report_names(
     assert "Trial limits: fewer than 13 points. Drawn by the SPC method of NHSRplotthedots" in (
         two_points
     )
-    assert "CH02-spc.png" in two_points
+    assert "CH02-spc.svg" in two_points

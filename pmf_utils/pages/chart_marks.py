@@ -14,15 +14,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
-from matplotlib.axes import Axes
 
 from pmf_utils.data.periods import format_period
 from pmf_utils.pages import markdown as md
+from pmf_utils.pages.svg import PT, Frame, Label
 
-LABEL_SIZE = 9
-"""Points: the size of every label on a chart's face."""
+LABEL_SIZE = 9 * PT
+"""The size of every label on a chart's face (9 points)."""
 LABEL_GAP = LABEL_SIZE * 1.3
-"""Points between the centres of two end labels, so that neither overlaps the other."""
+"""Between the centres of two end labels, so that neither overlaps the other."""
 EVENT_COLOUR = "#595959"
 
 
@@ -51,23 +51,19 @@ class Event:
         return f"{self.number}: {self.period}, {self.label}"
 
 
-def place_end_labels(ax: Axes, labels: Sequence[EndLabel]) -> None:
-    """Write each label just right of its line's end, spread apart vertically only as far as
-    needed to keep ``LABEL_GAP`` points between neighbours. Call once the axes are laid out."""
-    to_points = 72 / ax.figure.dpi
-    wanted = [ax.transData.transform((label.x, label.y))[1] * to_points for label in labels]
+def end_labels(frame: Frame, labels: Sequence[EndLabel], height: float) -> list[Label]:
+    """Each label just right of its line's end, spread apart vertically only as far as
+    needed to keep ``LABEL_GAP`` between neighbours, all within the picture's ``height``."""
+    wanted = [frame.y(label.y) for label in labels]
     placed = spread(wanted, LABEL_GAP)
-    for label, want, put in zip(labels, wanted, placed, strict=True):
-        ax.annotate(
-            label.text,
-            xy=(label.x, label.y),
-            xytext=(6, put - want),
-            textcoords="offset points",
-            va="center",
-            fontsize=LABEL_SIZE,
-            color=label.colour,
-            annotation_clip=False,
-        )
+    if placed:
+        edge = LABEL_SIZE / 2 + 1
+        shift = max(0.0, edge - min(placed)) - max(0.0, max(placed) - (height - edge))
+        placed = [y + shift for y in placed]
+    return [
+        Label(label.text, frame.x(label.x) + 8, y, LABEL_SIZE, label.colour, role="end")
+        for label, y in zip(labels, placed, strict=True)
+    ]
 
 
 def spread(wanted: Sequence[float], gap: float) -> list[float]:
@@ -98,28 +94,31 @@ def _top(group: list[int], wanted: Sequence[float], gap: float) -> float:
     return _bottom(group, wanted, gap) + (len(group) - 1) * gap
 
 
-def mark_events(ax: Axes, events: Sequence[Event]) -> None:
-    """A dotted vertical line at each event and its number in a ring above the plot; events
-    of the same period share one mark ('1, 2')."""
+def event_marks(events: Sequence[Event]) -> list[tuple[float, str]]:
+    """Where each event is marked (a dotted upright line) and the numbers printed in a ring
+    above the plot; events of the same period share one mark ('1, 2')."""
     by_x: dict[float, list[int]] = {}
     for event in events:
         by_x.setdefault(event.x, []).append(event.number)
-    for x, numbers in by_x.items():
-        ax.axvline(x, color=EVENT_COLOUR, linestyle=":", linewidth=1.1, zorder=1)
-        ax.annotate(
-            ", ".join(str(n) for n in numbers),
-            xy=(x, 1),
-            xycoords=("data", "axes fraction"),
-            xytext=(0, 3),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            fontsize=LABEL_SIZE,
-            fontweight="bold",
-            color=EVENT_COLOUR,
-            bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": EVENT_COLOUR},
-            annotation_clip=False,
+    return [(x, ", ".join(str(n) for n in numbers)) for x, numbers in by_x.items()]
+
+
+def event_labels(frame: Frame, marks: Sequence[tuple[float, str]]) -> list[Label]:
+    """The numbers of ``event_marks`` in their rings, above the plotting area."""
+    return [
+        Label(
+            text,
+            frame.x(x),
+            frame.top - 13,
+            LABEL_SIZE,
+            EVENT_COLOUR,
+            anchor="middle",
+            bold=True,
+            boxed=True,
+            role="event",
         )
+        for x, text in marks
+    ]
 
 
 def describe_events(events: Sequence[Event]) -> str:
@@ -127,12 +126,6 @@ def describe_events(events: Sequence[Event]) -> str:
     if not events:
         return ""
     return " Events marked: " + "; ".join(event.text() for event in events) + "."
-
-
-def include_zero(ax: Axes) -> None:
-    """Stretch the value axis to take in zero, whichever side of it the figures lie."""
-    low, high = ax.get_ylim()
-    ax.set_ylim(min(low, 0), max(high, 0))
 
 
 def events_on(annotations: pd.DataFrame, periods: Sequence[pd.Period]) -> list[Event]:

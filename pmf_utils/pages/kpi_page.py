@@ -136,7 +136,7 @@ class KpiPage:
     def _chart(self, chart: charts.Chart, caption: str, row: pd.Series) -> str:
         """The figure, its caption and alt text, and the numbers behind it with their units
         (website only; the CSV keeps the bare numbers for spreadsheets)."""
-        png, csv = chart.save(self.figures)
+        picture, csv = chart.save(self.figures)
         shown = chart.data.copy()
         numbers = [c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c])]
         fmt = {"unit": row["unit"], "decimals": int(row["decimals"]), "rate_per": row["rate_per"]}
@@ -150,7 +150,7 @@ class KpiPage:
         table = md.table(shown, f"The numbers behind the chart: {caption}", right=numbers)
         return "\n\n".join(
             [
-                md.figure(png.as_posix(), caption, chart.alt),
+                md.figure(picture.as_posix(), caption, chart.alt),
                 # The numbers follow their chart directly; the events' words come next.
                 md.details(
                     "Show the numbers behind this chart",

@@ -11,9 +11,6 @@ hundred bytes of vector graphics that stay sharp in the booklets and on any scre
 
 from __future__ import annotations
 
-import math
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from pmf_utils.judge import vocabulary as v
 from pmf_utils.pages import markdown as md
+from pmf_utils.pages.svg import finite, path, target_steps, value_runs, write_whole
 
 WIDTH, HEIGHT = 160, 44
 """The drawing's size in CSS pixels; pages scale it to the card."""
@@ -45,7 +43,7 @@ class Sparkline:
 
     def alt(self) -> str:
         """What the line shows, in words: the text alternative of the picture."""
-        known = [(p, x) for p, x in zip(self.periods, self.values, strict=True) if _finite(x)]
+        known = [(p, x) for p, x in zip(self.periods, self.values, strict=True) if finite(x)]
         if not known:
             return f"No figures for {self.periods[0]} to {self.periods[-1]}."
         (first_period, first), (last_period, last) = known[0], known[-1]
@@ -56,7 +54,7 @@ class Sparkline:
         )
         if len(known) > 2:
             words += f"; lowest {self.describe(min(shown))}, highest {self.describe(max(shown))}"
-        targets = [t for t in self.targets if _finite(t)]
+        targets = [t for t in self.targets if finite(t)]
         if targets:
             first_target, last_target = targets[0], targets[-1]
             words += (
@@ -68,7 +66,7 @@ class Sparkline:
 
     def svg(self) -> str:
         """The sparkline as a standalone SVG document, its text alternative as title and label."""
-        numbers = [x for x in (*self.values, *self.targets) if _finite(x)]
+        numbers = [x for x in (*self.values, *self.targets) if finite(x)]
         low, high = (min(numbers), max(numbers)) if numbers else (0.0, 1.0)
         if high == low:
             low, high = low - 1, high + 1
@@ -82,10 +80,10 @@ class Sparkline:
 
         dashes = f'stroke="{v.QUIET}" stroke-width="1.5" stroke-dasharray="4 3"'
         parts = [
-            _path(_target_steps(self.targets, x, y), dashes),
-            _path(_value_runs(self.values, x, y), f'stroke="{LINE}" stroke-width="2"'),
+            path(target_steps(self.targets, x, y), dashes),
+            path(value_runs(self.values, x, y), f'stroke="{LINE}" stroke-width="2"'),
         ]
-        last = next((i for i in reversed(range(count)) if _finite(self.values[i])), None)
+        last = next((i for i in reversed(range(count)) if finite(self.values[i])), None)
         if last is not None:
             parts.append(
                 f'<circle cx="{x(last):.1f}" cy="{y(self.values[last]):.1f}" r="3.5" '
@@ -101,63 +99,5 @@ class Sparkline:
     def save(self, folder: Path) -> md.Markdown:
         """Write ``<name>.svg`` into ``folder`` (whole, so a reader never sees half of it) and
         return the markdown image, its text alternative the words of ``alt``."""
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=folder, suffix=".tmp", delete=False
-        ) as handle:
-            handle.write(self.svg())
-        path = folder / f"{self.name}.svg"
-        os.replace(handle.name, path)
+        path = write_whole(folder, f"{self.name}.svg", self.svg())
         return md.Markdown(f"![{md.text(self.alt())}]({path.as_posix()}){{.pmf-spark}}")
-
-
-def _finite(value: float) -> bool:
-    return value is not None and not math.isnan(value)
-
-
-Point = tuple[float, float]
-
-
-def _value_runs(
-    values: Sequence[float], x: Callable[[float], float], y: Callable[[float], float]
-) -> list[list[Point]]:
-    """The figures as runs of joined points: a missing figure breaks the line."""
-    runs: list[list[Point]] = [[]]
-    for i, value in enumerate(values):
-        if _finite(value):
-            runs[-1].append((x(i), y(value)))
-        elif runs[-1]:
-            runs.append([])
-    return [run for run in runs if run]
-
-
-def _target_steps(
-    targets: Sequence[float], x: Callable[[float], float], y: Callable[[float], float]
-) -> list[list[Point]]:
-    """The target as level steps: each period's target from half a period before it to half a
-    period after (a step where it changed); no line where there was no target."""
-    half = 0.5 if len(targets) > 1 else 0.0
-    runs: list[list[Point]] = [[]]
-    for i, target in enumerate(targets):
-        if not _finite(target):
-            if runs[-1]:
-                runs.append([])
-            continue
-        start, end = max(0, i - half), min(len(targets) - 1, i + half)
-        for point in ((x(start), y(target)), (x(end), y(target))):
-            if not runs[-1] or runs[-1][-1] != point:
-                runs[-1].append(point)
-    return [run for run in runs if run]
-
-
-def _path(runs: list[list[Point]], stroke: str) -> str:
-    """One SVG path for several runs of points (a lone point drawn as a short tick)."""
-    commands = []
-    for run in runs:
-        if len(run) == 1:
-            ((px, py),) = run
-            run = [(px - 1.5, py), (px + 1.5, py)]
-        commands.append("M" + " L".join(f"{px:.1f},{py:.1f}" for px, py in run))
-    if not commands:
-        return ""
-    return f'<path d="{" ".join(commands)}" fill="none" {stroke}/>'

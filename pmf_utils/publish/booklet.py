@@ -95,7 +95,7 @@ def write_booklet(
     page's headings moved under its part heading. Returns the notebook's path."""
     folder = project / FOLDER
     if not (folder / "figures").exists() and (project / "figures").is_dir():
-        # Pages refer to figures/<name>.png relative to themselves; booklets sit one folder down.
+        # Pages refer to figures/<name>.svg relative to themselves; booklets sit one folder down.
         shutil.copytree(project / "figures", folder / "figures", copy_function=keep)
     header = yaml.safe_dump(dict(front_matter), allow_unicode=True, sort_keys=False)
     cells = [new_cell("raw", f"---\n{header}---")]

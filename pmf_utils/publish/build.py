@@ -53,7 +53,7 @@ MANIFEST = "pmf-quarter.json"
 SUPERSEDED = ".superseded-"
 _FIGURE = re.compile(
     r"^(?P<image>!\[(?P<caption>[^\]\n]*)\]"  # ![caption]
-    r"\((?P<stem>figures/[^)\s]+)\.png\)"  # (figures/name.png)
+    r"\((?P<stem>figures/[^)\s]+)\.(?:svg|png)\)"  # (figures/name.svg)
     r"(?:\{[^}\n]*\})?)[ \t]*$",  # {fig-alt="..."}, alone on its line
     re.MULTILINE,
 )
