@@ -7,8 +7,10 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
 
-from pmf_utils.pages import charts
+from pmf_utils.pages import charts, svg
 
 
 def history(values: list[float | None]) -> pd.DataFrame:
@@ -160,3 +162,34 @@ def test_an_analysts_own_chart_shows_after_importing_the_package(tmp_path) -> No
     NotebookClient(notebook, timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute()
     outputs = notebook.cells[-1].outputs
     assert any("image/png" in output.get("data", {}) for output in outputs), outputs
+
+
+def test_figures_closer_than_their_precision_still_get_a_value_axis() -> None:
+    """5.5 and 5.6 shown to no decimals: no whole number lies between them, and a chart with
+    no tick labels says nothing about its scale."""
+    chart = charts.trend_chart(
+        "t", history([5.5, 5.6]), "count", 0, None, "", {"value": "Anytown"}, "Visits"
+    )
+    shown = chart.plot.texts("ytick")
+    assert len(shown) >= 2 and len(set(shown)) == len(shown)
+    low, high = chart.plot.ylim
+    assert low <= 5.5 and high >= 5.6
+
+
+@given(
+    low=st.floats(-1e6, 1e6),
+    span=st.floats(1e-3, 1e6),
+    decimals=st.integers(0, 3),
+)
+def test_value_axis_ticks_are_round_in_range_and_printable(
+    low: float, span: float, decimals: int
+) -> None:
+    """Ticks lie within the axis, at most six, evenly spaced, each a whole number of the
+    figures' last shown digit (so no two print alike and none prints rounded)."""
+    finest = 10.0**-decimals
+    ticks = svg.nice_ticks(low, low + span, least_step=finest)
+    assert len(ticks) <= 6
+    assert all(low - 1e-6 * span <= t <= low + span * (1 + 1e-6) for t in ticks)
+    steps = {round(b - a, 9) for a, b in zip(ticks, ticks[1:], strict=False)}
+    assert len(steps) <= 1
+    assert all(abs(t / finest - round(t / finest)) < 1e-6 for t in ticks)

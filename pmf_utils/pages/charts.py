@@ -152,7 +152,11 @@ def _finish(
     low, high = low - pad, high + pad
     if from_zero:
         low, high = min(low, 0.0), max(high, 0.0)
-    ticks = nice_ticks(low, high, least_step=10.0**-decimals)
+    finest = 10.0**-decimals
+    ticks = nice_ticks(low, high, least_step=finest)
+    if len(ticks) < 2:  # figures closer together than the precision they are shown to
+        low, high = math.floor(low / finest) * finest, math.ceil(high / finest) * finest
+        ticks = nice_ticks(low, high, least_step=finest)
     plot.yticks = [(t, format_number(t, unit, decimals)) for t in ticks]
     labels = [label for label in ends if label is not None]
     marks = event_marks(events)

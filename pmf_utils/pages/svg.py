@@ -125,10 +125,17 @@ def nice_ticks(low: float, high: float, most: int = 6, least_step: float = 0.0) 
     span = high - low
     raw = max(span / max(most - 1, 1), least_step, 1e-12)
     power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw * (1 - 1e-9))
+    steps = [m * power for m in (1, 2, 2.5, 5, 10)]
+    # A step the figures' precision can print: 2.5 shown to no decimals would read as 2 or 3.
+    printable = [s for s in steps if not least_step or _whole(s / least_step)]
+    step = next(s for s in printable if s >= raw * (1 - 1e-9))
     first = math.ceil(low / step - 1e-9) * step
     count = int(math.floor((high - first) / step + 1e-9)) + 1
     return [round(first + i * step, 12) for i in range(max(count, 0))]
+
+
+def _whole(ratio: float) -> bool:
+    return abs(ratio - round(ratio)) < 1e-6
 
 
 # Dash patterns in multiples of the line's width, as matplotlib draws them.
