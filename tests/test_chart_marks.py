@@ -71,7 +71,7 @@ def test_a_target_that_changed_is_drawn_as_a_step() -> None:
         [(1.5, 57.0), (2.5, 57.0), (3.5, 57.0), (4.5, 57.0), (4.5, 62.0), (5.0, 62.0)]
     ]
     (flat,) = _role(crowded_trend(60.0), "target")
-    assert (flat.step, flat.across, flat.ys) == (False, True, [60.0])
+    assert (flat.step, flat.across, flat.ys) == (False, True, [60.0] * len(LABELS))
     assert [line.step for line in spc_with_signals().plot.lines].count(True) == 1
 
 
@@ -142,3 +142,15 @@ def test_labels_crowded_at_the_top_stay_inside_the_picture() -> None:
     assert all(e.size / 2 <= e.y <= chart.plot.height - e.size / 2 for e in ends)
     centres = sorted(e.y for e in ends)
     assert all(b - a >= LABEL_GAP - 1e-9 for a, b in zip(centres, centres[1:], strict=False))
+
+
+def test_a_flat_targets_words_begin_where_its_line_ends() -> None:
+    """Seen on a KPI with one annual figure: the target line ran across the whole chart and
+    through its own label."""
+    history = pd.DataFrame({"period_label": ["2024/25"], "value": [88.5]})
+    chart = charts.trend_chart("t", history, "percentage", 1, 90.0, "", NAMES, "X")
+    (label,) = [label for label in chart.plot.labels if label.text == "Target 90.0%"]
+    orange = charts.OKABE_ITO["orange"]
+    (drawn,) = [p.get("d") for p in _svg(chart).iter(f"{SVG}path") if p.get("stroke") == orange]
+    line_end = float(drawn.split()[-1].lstrip("ML").split(",")[0])
+    assert line_end < label.x

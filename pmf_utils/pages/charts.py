@@ -121,7 +121,7 @@ def _target_line(plot: Plot, targets: list[float], unit: str, decimals: int) -> 
     flat = len(set(targets)) == 1
     plot.add(
         Line(
-            [latest] if flat else targets,
+            targets,
             OKABE_ITO["orange"],
             1.4,
             "target",

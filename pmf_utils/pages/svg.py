@@ -145,8 +145,8 @@ DASHES = {"-": (), "--": (3.7, 1.6), ":": (1, 1.65), "-.": (6.4, 1.6, 1, 1.6), "
 @dataclass
 class Line:
     """A line through one value per period (NaN breaks it), with its style: ``step`` draws
-    each value as a level half a period either side, ``across`` one level across the whole
-    plot; ``role`` says what the line is."""
+    each value as a level half a period either side, ``across`` one level from the axis to
+    the last period; ``role`` says what the line is."""
 
     ys: list[float]
     colour: str
@@ -301,7 +301,9 @@ def _line(line: Line, frame: Frame) -> str:
         stroke += f' stroke-dasharray="{_dashes(line.dash, line.width)}"'
     stroke += ' stroke-linecap="round" stroke-linejoin="round"'
     if line.across:
-        runs = [[(frame.left, frame.y(line.ys[0])), (frame.right, frame.y(line.ys[0]))]]
+        # From the axis to the last period, where the line's label begins.
+        level = frame.y(line.ys[-1])
+        runs = [[(frame.left, level), (frame.x(len(line.ys) - 1), level)]]
     else:
         runs = (target_steps if line.step else value_runs)(line.ys, x, frame.y)
     drawn = [path(runs, stroke)] if line.width else []
