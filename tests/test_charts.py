@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 from xml.etree import ElementTree
@@ -193,3 +194,52 @@ def test_value_axis_ticks_are_round_in_range_and_printable(
     steps = {round(b - a, 9) for a, b in zip(ticks, ticks[1:], strict=False)}
     assert len(steps) <= 1
     assert all(abs(t / finest - round(t / finest)) < 1e-6 for t in ticks)
+
+
+figures = st.one_of(
+    st.none(), st.floats(-1e9, 1e9, allow_nan=False), st.sampled_from([0.0, 0.0001, 5.5, 1e8])
+)
+
+
+@given(
+    values=st.lists(figures, min_size=1, max_size=40),
+    target=st.one_of(st.none(), st.floats(-1e9, 1e9, allow_nan=False)),
+    decimals=st.integers(0, 2),
+    unit=st.sampled_from(["percentage", "count", "currency", "rate", "days"]),
+    from_zero=st.booleans(),
+)
+def test_any_series_draws_a_whole_picture(
+    values: list[float | None], target: float | None, decimals: int, unit: str, from_zero: bool
+) -> None:
+    """Whatever the figures (gaps, negatives, one point, all alike, huge or tiny), the chart
+    is drawn, is valid SVG, and its words lie within the picture."""
+    labels = [f"2025-{i:02d}" for i in range(len(values))]
+    frame = pd.DataFrame({"period_label": labels, "value": values}, dtype=object)
+    frame["value"] = frame["value"].astype(float)
+    if frame["value"].notna().sum() == 0:
+        return  # the page says "No figures yet." instead of drawing
+    chart = charts.trend_chart(
+        "t", frame, unit, decimals, target, "", {"value": "Anytown"}, "X", from_zero=from_zero
+    )
+    ElementTree.fromstring(chart.plot.svg())
+    low, high = chart.plot.ylim
+    assert low < high and math.isfinite(low) and math.isfinite(high)
+    for label in chart.plot.labels:
+        assert 0 <= label.y <= chart.plot.height, label
+        if label.anchor == "start":
+            right = label.x + svg.text_width(label.text, label.size)
+            assert label.x >= 0 and right <= chart.plot.width + 1, label
+
+
+@given(
+    values=st.lists(st.floats(-1e9, 1e9, allow_nan=False), min_size=1, max_size=4),
+    decimals=st.integers(0, 2),
+)
+def test_any_comparison_draws_a_whole_picture(values: list[float], decimals: int) -> None:
+    """Bars for any figures, negative or all zero included: valid SVG, words on the picture."""
+    areas = pd.DataFrame({"area": [f"Area {i}" for i in range(len(values))], "value": values})
+    chart = charts.benchmark_chart("b", areas, "count", decimals, "X")
+    ElementTree.fromstring(chart.plot.svg())
+    for label in chart.plot.labels:
+        assert 0 <= label.y <= chart.plot.height, label
+        assert 0 <= label.x <= chart.plot.width, label
