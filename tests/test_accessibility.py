@@ -582,3 +582,25 @@ def test_the_summary_table_filters_and_stands_whole_without_script(
         assert tab.evaluate(visible) == kpis
     finally:
         plain.close()
+
+
+@pytest.mark.parametrize(("width", "shown"), [(360, "pmf-narrow"), (1366, "pmf-wide")])
+def test_a_chart_on_a_phone_is_drawn_with_words_large_enough_to_read(
+    site: Site, browser: Browser, base_url: str, width: int, shown: str
+) -> None:
+    """A chart's SVG holds a wide layout and a narrow one (`pages/svg.py`); the browser
+    shows the narrow one when the picture is small, so its words stay about 10 px high on a
+    phone rather than 5."""
+    charts = sorted((site.root / SLUG).rglob("CFB01-history.svg"))
+    assert charts, "the shipped quarter's CFB01 trend chart was not published"
+    address = base_url + charts[0].relative_to(site.root).as_posix()
+    page = browser.new_page(viewport={"width": width, "height": 400})
+    try:
+        page.goto(address)
+        display = page.evaluate(
+            "[...document.querySelectorAll('g.pmf-wide, g.pmf-narrow')]"
+            ".map(g => [g.getAttribute('class'), getComputedStyle(g).display])"
+        )
+    finally:
+        page.close()
+    assert [cls for cls, how in display if how != "none"] == [shown]

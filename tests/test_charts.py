@@ -8,6 +8,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -243,3 +244,21 @@ def test_any_comparison_draws_a_whole_picture(values: list[float], decimals: int
     for label in chart.plot.labels:
         assert 0 <= label.y <= chart.plot.height, label
         assert 0 <= label.x <= chart.plot.width, label
+
+
+def test_a_chart_carries_a_narrow_layout_for_a_phone(tmp_path: Path) -> None:
+    """Shown 330 px wide, a chart laid out for 760 would print its words 5 px high: the SVG
+    also holds the chart laid out on a canvas NARROW times smaller, enlarged, which a media
+    query inside the SVG shows instead when the picture is small."""
+    names = {"value": "Anytown", "england": "England"}
+    frame = history([61.0, 64.0, 66.0, 68.0]).assign(england=[66.0, 66.5, 67.0, 67.2])
+    chart = charts.trend_chart("t", frame, "percentage", 1, 70.0, "", names, "X")
+    assert chart.narrow is not None
+    assert chart.narrow.width * svg.NARROW == pytest.approx(chart.plot.width)
+    assert set(chart.narrow.texts("end")) == set(chart.plot.texts("end"))
+    drawn = ElementTree.parse(chart.save(tmp_path)[0]).getroot()
+    groups = {g.get("class"): g for g in drawn if g.tag == "{http://www.w3.org/2000/svg}g"}
+    assert set(groups) == {"pmf-wide", "pmf-narrow"}
+    assert groups["pmf-narrow"].get("transform") == f"scale({svg.NARROW:.4f})"
+    style = drawn.find("{http://www.w3.org/2000/svg}style")
+    assert style is not None and f"@media (max-width: {svg.SHOWN_NARROW}px)" in style.text

@@ -35,13 +35,18 @@ from pmf_utils.pages.chart_marks import (
     event_marks,
 )
 from pmf_utils.pages.svg import (
+    HEIGHT,
+    LEGEND_ROW,
+    NARROW,
     TICK_SIZE,
     VALUE_TICK_SIZE,
+    WIDTH,
     Bar,
     Frame,
     Label,
     Line,
     Plot,
+    document,
     nice_ticks,
     text_width,
     write_whole,
@@ -81,11 +86,13 @@ class Chart:
     data: pd.DataFrame
     events: Sequence[Event] = ()
     """The events marked on the chart, for the page to list in words."""
+    narrow: Plot | None = None
+    """The same chart laid out for a picture shown small (``svg.document``)."""
 
     def save(self, folder: Path) -> tuple[Path, Path]:
         """Write the SVG and the CSV of the numbers behind it (each left as it was when it
         already holds the same)."""
-        picture = write_whole(folder, f"{self.name}.svg", self.plot.svg())
+        picture = write_whole(folder, f"{self.name}.svg", document(self.plot, self.narrow))
         csv = write_whole(folder, f"{self.name}.csv", self.data.to_csv(index=False))
         return picture, csv
 
@@ -160,13 +167,14 @@ def _finish(
     plot.yticks = [(t, format_number(t, unit, decimals)) for t in ticks]
     labels = [label for label in ends if label is not None]
     marks = event_marks(events)
-    shown = _period_ticks(periods)
+    shown = _period_ticks(periods, plot.width / WIDTH)
     half_period = 0.4 * plot.width / max(len(periods), 1)
     first = text_width(periods[shown[0]], TICK_SIZE) / 2 - half_period if shown else 0.0
     left = max([text_width(t, VALUE_TICK_SIZE) + 14 for _, t in plot.yticks] + [first + 4, 30])
     right = max([text_width(e.text, LABEL_SIZE) + 16 for e in labels] + [12])
     top = 36 if marks else 12
-    bottom = 30 + (24 if plot.legend else 0)
+    rows = plot.legend_rows(left)
+    bottom = 30 + (6 + LEGEND_ROW * rows if rows else 0)
     frame = Frame(
         left,
         top,
@@ -197,12 +205,13 @@ def _with_events(data: pd.DataFrame, events: Sequence[Event]) -> pd.DataFrame:
     return data.assign(event=column)
 
 
-def _period_ticks(labels: list[str]) -> list[int]:
+def _period_ticks(labels: list[str], room: float = 1.0) -> list[int]:
     """The periods to label: as many as fit across the chart without touching (about 70
-    characters), always the latest, and not a neighbour that would collide with it."""
+    characters on a full-width chart, ``room`` of that on a narrower one), always the latest,
+    and not a neighbour that would collide with it."""
     if not labels:
         return []
-    most = max(3, 70 // (max(len(label) for label in labels) + 3))
+    most = max(3, int(70 * room) // (max(len(label) for label in labels) + 3))
     step = max(1, -(-len(labels) // most))
     ticks = list(range(0, len(labels), step))
     if ticks[-1] != len(labels) - 1:
@@ -238,24 +247,27 @@ def trend_chart(
     labels = history["period_label"].tolist()
     targets = per_period(target, len(labels))
 
-    plot, ends = Plot(), []
-    for column in columns:
-        spec = SERIES_STYLE[column]
-        # A missing figure breaks the line instead of bridging it.
-        plot.add(Line(history[column].astype(float).tolist(), size=5, role=column, **spec))
-        last = history[column].last_valid_index()
-        if last is not None:
-            pos = labels.index(history.loc[last, "period_label"])
-            y = float(history.loc[last, column])
-            ends.append(EndLabel(pos, y, names[column], spec["colour"]))
-    ends.append(_target_line(plot, targets, unit, decimals))
-    _finish(plot, labels, ends, events, (unit, decimals), from_zero)
+    def build(scale: float) -> Plot:
+        plot, ends = Plot(WIDTH / scale, HEIGHT / scale), []
+        for column in columns:
+            spec = SERIES_STYLE[column]
+            # A missing figure breaks the line instead of bridging it.
+            plot.add(Line(history[column].astype(float).tolist(), size=5, role=column, **spec))
+            last = history[column].last_valid_index()
+            if last is not None:
+                pos = labels.index(history.loc[last, "period_label"])
+                y = float(history.loc[last, column])
+                ends.append(EndLabel(pos, y, names[column], spec["colour"]))
+        ends.append(_target_line(plot, targets, unit, decimals))
+        _finish(plot, labels, ends, events, (unit, decimals), from_zero)
+        return plot
 
     data = history[["period_label", *columns]].rename(columns={"period_label": "period", **names})
     if _latest(targets) is not None:
         data = data.assign(target=targets)
     alt = describe_trend(history, unit, decimals, targets, judgement, subject)
-    return Chart(name, plot, alt + describe_events(events), _with_events(data, events), events)
+    data, alt = _with_events(data, events), alt + describe_events(events)
+    return Chart(name, build(1), alt, data, events, build(NARROW))
 
 
 def describe_trend(
@@ -311,25 +323,30 @@ def spc_chart(
     ``from_zero`` as for ``trend_chart``.
     """
     labels = spc["period_label"].tolist()
-    grey, black = OKABE_ITO["grey"], OKABE_ITO["black"]
-    plot = Plot()
-    plot.add(Line(spc["value"].astype(float).tolist(), grey, 1.4, marker="o", size=4, role="value"))
-    plot.add(Line(spc["mean"].astype(float).tolist(), black, 1.2, role="mean"))
-    for column in ("lpl", "upl"):
-        plot.add(Line(spc[column].astype(float).tolist(), grey, 1.1, "--", role=column))
-    last = len(labels) - 1
-    ends = [
-        EndLabel(last, float(spc["upl"].iloc[-1]), "Upper limit", grey),
-        EndLabel(last, float(spc["lpl"].iloc[-1]), "Lower limit", grey),
-        EndLabel(last, float(spc["mean"].iloc[-1]), "Mean", black),
-    ]
-    for kind, spec in SPECIAL_STYLE.items():
-        special = spc["value"].where(spc["special"] == kind).astype(float).tolist()
-        if any(not math.isnan(y) for y in special):
-            plot.add(Line(special, spec["colour"], 0, marker=spec["marker"], size=8, role=kind))
-            plot.legend.append((spec["label"], spec["colour"], spec["marker"]))
-    ends.append(_target_line(plot, per_period(target, len(labels)), unit, decimals))
-    _finish(plot, labels, ends, events, (unit, decimals), from_zero)
+
+    def build(scale: float) -> Plot:
+        grey, black = OKABE_ITO["grey"], OKABE_ITO["black"]
+        plot = Plot(WIDTH / scale, HEIGHT / scale)
+        plot.add(
+            Line(spc["value"].astype(float).tolist(), grey, 1.4, marker="o", size=4, role="value")
+        )
+        plot.add(Line(spc["mean"].astype(float).tolist(), black, 1.2, role="mean"))
+        for column in ("lpl", "upl"):
+            plot.add(Line(spc[column].astype(float).tolist(), grey, 1.1, "--", role=column))
+        last = len(labels) - 1
+        ends = [
+            EndLabel(last, float(spc["upl"].iloc[-1]), "Upper limit", grey),
+            EndLabel(last, float(spc["lpl"].iloc[-1]), "Lower limit", grey),
+            EndLabel(last, float(spc["mean"].iloc[-1]), "Mean", black),
+        ]
+        for kind, spec in SPECIAL_STYLE.items():
+            special = spc["value"].where(spc["special"] == kind).astype(float).tolist()
+            if any(not math.isnan(y) for y in special):
+                plot.add(Line(special, spec["colour"], 0, marker=spec["marker"], size=8, role=kind))
+                plot.legend.append((spec["label"], spec["colour"], spec["marker"]))
+        ends.append(_target_line(plot, per_period(target, len(labels)), unit, decimals))
+        _finish(plot, labels, ends, events, (unit, decimals), from_zero)
+        return plot
 
     data = spc[["period_label", "value", "mean", "lpl", "upl", "special"]].rename(
         columns={
@@ -347,7 +364,8 @@ def spc_chart(
         f"{fmt(spc['lpl'].iloc[-1])} to {fmt(spc['upl'].iloc[-1])}; "
         f"{flagged} point{'s' if flagged != 1 else ''} flagged as special cause. {summary}"
     ).strip()
-    return Chart(name, plot, alt + describe_events(events), _with_events(data, events), events)
+    data, alt = _with_events(data, events), alt + describe_events(events)
+    return Chart(name, build(1), alt, data, events, build(NARROW))
 
 
 def benchmark_chart(
@@ -360,36 +378,39 @@ def benchmark_chart(
     known = comparisons.dropna(subset=["value"]).reset_index(drop=True)
 
     values = known["value"].astype(float).tolist()
-    plot = Plot(height=(0.55 * len(known) + 0.9) * 100)
-    grey = OKABE_ITO["grey"]
-    plot.bars = [
-        Bar(area, value, OKABE_ITO["blue"] if i == 0 else grey, hatched=i > 0)
-        for i, (area, value) in enumerate(zip(known["area"], values, strict=True))
-    ]
-    low, high = min([0.0, *values]), max([0.0, *values])
-    high = high if high > low else low + 1
-    ticks = [
-        (t, format_number(t, unit, decimals)) for t in nice_ticks(low, high, 6, 10.0**-decimals)
-    ]
-    shown = [format_number(value, unit, decimals) for value in values]
-    left = max([text_width(str(a), VALUE_TICK_SIZE) + 14 for a in known["area"]] + [30])
-    right = max([text_width(t, TICK_SIZE) + 14 for t in shown] + [20])
-    frame = Frame(
-        left, 10, plot.width - right, plot.height - 30, (low, high), (len(known) - 0.5, -0.5)
-    )
-    plot.frame = frame  # this council's bar on top
-    plot.labels = [
-        Label(str(area), left - 8, frame.y(i), VALUE_TICK_SIZE, anchor="end", role="area")
-        for i, area in enumerate(known["area"])
-    ]
-    plot.labels += [
-        Label(text, frame.x(value) + 6, frame.y(i), TICK_SIZE, role="value")
-        for i, (value, text) in enumerate(zip(values, shown, strict=True))
-    ]
-    plot.labels += [
-        Label(text, frame.x(t), frame.bottom + 14, TICK_SIZE, anchor="middle", role="xtick")
-        for t, text in ticks
-    ]
+
+    def build(scale: float) -> Plot:
+        plot = Plot(WIDTH / scale, (0.55 * len(known) + 0.9) * 100 / scale)
+        grey = OKABE_ITO["grey"]
+        plot.bars = [
+            Bar(area, value, OKABE_ITO["blue"] if i == 0 else grey, hatched=i > 0)
+            for i, (area, value) in enumerate(zip(known["area"], values, strict=True))
+        ]
+        low, high = min([0.0, *values]), max([0.0, *values])
+        high = high if high > low else low + 1
+        ticks = [
+            (t, format_number(t, unit, decimals)) for t in nice_ticks(low, high, 6, 10.0**-decimals)
+        ]
+        shown = [format_number(value, unit, decimals) for value in values]
+        left = max([text_width(str(a), VALUE_TICK_SIZE) + 14 for a in known["area"]] + [30])
+        right = max([text_width(t, TICK_SIZE) + 14 for t in shown] + [20])
+        frame = Frame(
+            left, 10, plot.width - right, plot.height - 30, (low, high), (len(known) - 0.5, -0.5)
+        )
+        plot.frame = frame  # this council's bar on top
+        plot.labels = [
+            Label(str(area), left - 8, frame.y(i), VALUE_TICK_SIZE, anchor="end", role="area")
+            for i, area in enumerate(known["area"])
+        ]
+        plot.labels += [
+            Label(text, frame.x(value) + 6, frame.y(i), TICK_SIZE, role="value")
+            for i, (value, text) in enumerate(zip(values, shown, strict=True))
+        ]
+        plot.labels += [
+            Label(text, frame.x(t), frame.bottom + 14, TICK_SIZE, anchor="middle", role="xtick")
+            for t, text in ticks
+        ]
+        return plot
 
     fmt = lambda v: format_number(v, unit, decimals)  # noqa: E731
     alt = (
@@ -397,4 +418,4 @@ def benchmark_chart(
         + "; ".join(f"{row.area} {fmt(row.value)}" for row in known.itertuples())
         + "."
     )
-    return Chart(name, plot, alt, known)
+    return Chart(name, build(1), alt, known, narrow=build(NARROW))

@@ -237,12 +237,14 @@ class Plot:
         return [label.text for label in self.labels if role is None or label.role == role]
 
     def svg(self) -> str:
-        """The plot as a standalone SVG document."""
+        """The plot alone as a standalone SVG document."""
+        return document(self)
+
+    def drawing(self) -> str:
+        """The plot's SVG elements, in its own units."""
         assert self.frame is not None, "lay the plot out first"
         frame = self.frame
-        parts = [f'<rect width="{self.width:.0f}" height="{self.height:.0f}" fill="white"/>']
-        if self.bars:
-            parts.append(_HATCH)
+        parts = [f'<rect width="{self.width:.1f}" height="{self.height:.1f}" fill="white"/>']
         for value, _ in self.yticks:
             y = frame.y(value)
             parts.append(_hline(frame.left, frame.right, y, GRID, 1.0))
@@ -261,22 +263,64 @@ class Plot:
             f'H{frame.right:.1f}" fill="none" {axis}/>'
         )
         parts.extend(_label(label) for label in self.labels)
-        parts.extend(self._legend())
-        return (
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {self.width:.0f} '
-            f'{self.height:.0f}" width="{self.width:.0f}" height="{self.height:.0f}" '
-            f'font-family="{FONT}">' + "".join(p for p in parts if p) + "</svg>\n"
-        )
+        places = self.legend_places(frame.left)
+        for (words, colour, kind), (x, y) in zip(self.legend, places, strict=True):
+            parts.append(marker(kind, x + 5, y, 8 * PT, colour))
+            parts.append(_label(Label(words, x + 14, y, TICK_SIZE, role="legend")))
+        return "".join(p for p in parts if p)
 
-    def _legend(self) -> list[str]:
-        """The key to the markers, in a row beneath the period labels."""
-        assert self.frame is not None
-        drawn, x, y = [], self.frame.left, self.height - 14
-        for words, colour, kind in self.legend:
-            drawn.append(marker(kind, x + 5, y, 8 * PT, colour))
-            drawn.append(_label(Label(words, x + 14, y, TICK_SIZE, role="legend")))
-            x += 14 + text_width(words, TICK_SIZE) + 22
-        return drawn
+    def legend_places(self, left: float) -> list[Point]:
+        """Where each key entry starts: in rows beneath the period labels from ``left``, a new
+        row when the next would run off the picture."""
+        places: list[Point] = []
+        x, row = left, 0
+        for words, _, _ in self.legend:
+            wide = 14 + text_width(words, TICK_SIZE) + 22
+            if places and x + wide > self.width:
+                x, row = left, row + 1
+            places.append((x, row))
+            x += wide
+        rows = max((r for _, r in places), default=0) + 1
+        return [(x, self.height - 14 - (rows - 1 - r) * LEGEND_ROW) for x, r in places]
+
+    def legend_rows(self, left: float) -> int:
+        """How many rows the key needs from ``left`` (0 without one)."""
+        return len({y for _, y in self.legend_places(left)})
+
+
+LEGEND_ROW = 18
+NARROW = 1.9
+"""How much larger a chart's words are drawn when the picture is shown small (a phone): the
+narrow layout is the same chart laid out on a canvas this much smaller, then enlarged."""
+SHOWN_NARROW = 560
+"""Shown this many CSS pixels wide or fewer, a picture switches to its narrow layout."""
+
+
+def document(wide: Plot, narrow: Plot | None = None) -> str:
+    """A standalone SVG document of ``wide``; with ``narrow`` (the same chart laid out on a
+    canvas ``NARROW`` times smaller), that layout enlarged takes its place when the picture
+    is shown ``SHOWN_NARROW`` pixels wide or fewer, so its words stay legible on a phone. The
+    switch is a CSS media query inside the SVG: browsers apply it to the picture's own width;
+    Typst ignores it and prints the wide layout."""
+    body = wide.drawing()
+    style = defs = ""
+    if narrow is not None:
+        scale = wide.width / narrow.width
+        style = (
+            f"<style>.pmf-narrow{{display:none}}@media (max-width: {SHOWN_NARROW}px)"
+            "{.pmf-wide{display:none}.pmf-narrow{display:inline}}</style>"
+        )
+        body = (
+            f'<g class="pmf-wide">{body}</g><g class="pmf-narrow" '
+            f'transform="scale({scale:.4f})">{narrow.drawing()}</g>'
+        )
+    if wide.bars:
+        defs = _HATCH
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {wide.width:.0f} '
+        f'{wide.height:.0f}" width="{wide.width:.0f}" height="{wide.height:.0f}" '
+        f'font-family="{FONT}">{style}{defs}{body}</svg>\n'
+    )
 
 
 _HATCH = (
