@@ -214,7 +214,7 @@ def test_any_series_draws_a_whole_picture(
 ) -> None:
     """Whatever the figures (gaps, negatives, one point, all alike, huge or tiny), the chart
     is drawn, is valid SVG, and its words lie within the picture."""
-    labels = [f"2025-{i:02d}" for i in range(len(values))]
+    labels = [f"20{i:02d}/{i + 1:02d} Q{i % 4 + 1}" for i in range(len(values))]
     frame = pd.DataFrame({"period_label": labels, "value": values}, dtype=object)
     frame["value"] = frame["value"].astype(float)
     if frame["value"].notna().sum() == 0:
@@ -222,14 +222,20 @@ def test_any_series_draws_a_whole_picture(
     chart = charts.trend_chart(
         "t", frame, unit, decimals, target, "", {"value": "Anytown"}, "X", from_zero=from_zero
     )
-    ElementTree.fromstring(chart.plot.svg())
-    low, high = chart.plot.ylim
-    assert low < high and math.isfinite(low) and math.isfinite(high)
-    for label in chart.plot.labels:
-        assert 0 <= label.y <= chart.plot.height, label
-        if label.anchor == "start":
-            right = label.x + svg.text_width(label.text, label.size)
-            assert label.x >= 0 and right <= chart.plot.width + 1, label
+    ElementTree.fromstring(svg.document(chart.plot, chart.narrow))
+    assert chart.narrow is not None
+    for plot in (chart.plot, chart.narrow):
+        low, high = plot.ylim
+        assert low < high and math.isfinite(low) and math.isfinite(high)
+        for label in plot.labels:
+            assert 0 <= label.y <= plot.height, label
+            if label.anchor == "start":
+                right = label.x + svg.text_width(label.text, label.size)
+                assert label.x >= 0 and right <= plot.width + 1, label
+        periods = [label for label in plot.labels if label.role == "period"]
+        for a, b in zip(periods, periods[1:], strict=False):
+            halves = svg.text_width(a.text, a.size) / 2 + svg.text_width(b.text, b.size) / 2
+            assert b.x - a.x >= halves, (a, b)
 
 
 @given(
@@ -262,3 +268,28 @@ def test_a_chart_carries_a_narrow_layout_for_a_phone(tmp_path: Path) -> None:
     assert groups["pmf-narrow"].get("transform") == f"scale({svg.NARROW:.4f})"
     style = drawn.find("{http://www.w3.org/2000/svg}style")
     assert style is not None and f"@media (max-width: {svg.SHOWN_NARROW}px)" in style.text
+
+
+def test_a_saved_chart_can_be_read_by_the_web_server(tmp_path: Path) -> None:
+    """Seen on a published site: the charts were written mode 0600, unreadable to a web
+    server running as another user. They get the mode any new file gets."""
+    (tmp_path / "plain.txt").write_text("x")
+    chart = charts.trend_chart(
+        "t", history([1.0, 2.0]), "count", 0, None, "", {"value": "Anytown"}, "X"
+    )
+    for saved in chart.save(tmp_path):
+        assert saved.stat().st_mode == (tmp_path / "plain.txt").stat().st_mode
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_icons_and_sparklines_can_be_read_by_the_web_server(tmp_path: Path) -> None:
+    """The same for the Making Data Count icons and the dashboard's sparklines."""
+    from pmf_utils.pages import icons
+    from pmf_utils.pages.sparkline import Sparkline
+
+    (tmp_path / "plain.txt").write_text("x")
+    mode = (tmp_path / "plain.txt").stat().st_mode
+    spark = Sparkline("S-spark", ["Q1", "Q2"], [1.0, 2.0], [2.0, 2.0], str)
+    spark.save(tmp_path)
+    written = [*icons.write(tmp_path), tmp_path / "S-spark.svg"]
+    assert {p.stat().st_mode for p in written} == {mode}

@@ -167,11 +167,12 @@ def _finish(
     plot.yticks = [(t, format_number(t, unit, decimals)) for t in ticks]
     labels = [label for label in ends if label is not None]
     marks = event_marks(events)
-    shown = _period_ticks(periods, plot.width / WIDTH)
-    half_period = 0.4 * plot.width / max(len(periods), 1)
-    first = text_width(periods[shown[0]], TICK_SIZE) / 2 - half_period if shown else 0.0
+    widths = [text_width(period, TICK_SIZE) for period in periods]
+    first = widths[0] / 2 if widths else 0.0
     left = max([text_width(t, VALUE_TICK_SIZE) + 14 for _, t in plot.yticks] + [first + 4, 30])
     right = max([text_width(e.text, LABEL_SIZE) + 16 for e in labels] + [12])
+    apart = (plot.width - left - right) / max(len(periods), 1)
+    shown = _period_ticks(len(periods), apart, max(widths, default=0.0) * 1.6)
     top = 36 if marks else 12
     rows = plot.legend_rows(left)
     bottom = 30 + (6 + LEGEND_ROW * rows if rows else 0)
@@ -205,19 +206,18 @@ def _with_events(data: pd.DataFrame, events: Sequence[Event]) -> pd.DataFrame:
     return data.assign(event=column)
 
 
-def _period_ticks(labels: list[str], room: float = 1.0) -> list[int]:
-    """The periods to label: as many as fit across the chart without touching (about 70
-    characters on a full-width chart, ``room`` of that on a narrower one), always the latest,
-    and not a neighbour that would collide with it."""
-    if not labels:
+def _period_ticks(count: int, apart: float, room: float) -> list[int]:
+    """The periods to label, ``apart`` units between neighbours, each label needing ``room``:
+    every so many, so that none touches the next, and always the latest (dropping the one
+    before it if they would collide)."""
+    if not count:
         return []
-    most = max(3, int(70 * room) // (max(len(label) for label in labels) + 3))
-    step = max(1, -(-len(labels) // most))
-    ticks = list(range(0, len(labels), step))
-    if ticks[-1] != len(labels) - 1:
-        if len(labels) - 1 - ticks[-1] < max(2, step * 0.6):
+    step = max(1, math.ceil(room / apart))
+    ticks = list(range(0, count, step))
+    if ticks[-1] != count - 1:
+        if (count - 1 - ticks[-1]) * apart < room:
             ticks.pop()
-        ticks.append(len(labels) - 1)
+        ticks.append(count - 1)
     return ticks
 
 

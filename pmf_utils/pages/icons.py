@@ -17,15 +17,14 @@ report pages carry (``image``), which both publishing engines and Jupyter displa
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from pmf_utils.judge import vocabulary as v
 from pmf_utils.pages import markdown as md
+from pmf_utils.pages.svg import write_whole
 
 KINDS = ("variation", "assurance")
 """The vocabulary kinds that have icons: the two MDC verdicts on a KPI's latest point."""
@@ -150,18 +149,7 @@ def write(folder: Path) -> list[Path]:
     Notebooks of one run execute side by side and each may write the icons: a file is replaced
     whole (written aside, then renamed), so no reader ever sees half an icon.
     """
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for item in every_icon():
-        path, text = folder / item.file, item.svg()
-        if not (path.is_file() and path.read_text("utf-8") == text):
-            with tempfile.NamedTemporaryFile(
-                "w", encoding="utf-8", dir=folder, suffix=".tmp", delete=False
-            ) as handle:
-                handle.write(text)
-            os.replace(handle.name, path)
-        paths.append(path)
-    return paths
+    return [write_whole(folder, item.file, item.svg()) for item in every_icon()]
 
 
 _CHECKED: set[Path] = set()

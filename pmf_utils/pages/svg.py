@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -110,11 +109,10 @@ def write_whole(folder: Path, name: str, text: str) -> Path:
             return target
     except (OSError, UnicodeDecodeError):
         pass
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=folder, suffix=".tmp", delete=False
-    ) as handle:
-        handle.write(text)
-    os.replace(handle.name, target)
+    # A plain open, not tempfile's (mode 0600): a web server reads what is published.
+    partial = folder / f".{name}.{os.getpid()}.tmp"
+    partial.write_text(text, "utf-8")
+    os.replace(partial, target)
     return target
 
 
