@@ -12,7 +12,7 @@ import pytest
 
 from pmf_utils.pages import charts
 from pmf_utils.pages.chart_marks import LABEL_GAP, Event, spread
-from pmf_utils.pages.svg import AXIS, GRID, Line, target_steps
+from pmf_utils.pages.svg import AXIS, GRID, Line, document, target_steps
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -51,7 +51,7 @@ def spc_with_signals() -> charts.Chart:
 
 
 def _svg(chart: charts.Chart) -> ElementTree.Element:
-    return ElementTree.fromstring(chart.plot.svg())
+    return ElementTree.fromstring(document(chart.plot))
 
 
 def _role(chart: charts.Chart, role: str) -> list[Line]:
@@ -120,7 +120,7 @@ def test_events_of_one_period_share_a_mark() -> None:
     chart = crowded_trend()
     assert chart.plot.events == [(2, "1, 2")]
     assert chart.plot.texts("event") == ["1, 2"]
-    assert chart.plot.svg().count(">1, 2</text>") == 1
+    assert document(chart.plot).count(">1, 2</text>") == 1
 
 
 def test_labels_move_apart_only_as_far_as_they_must() -> None:

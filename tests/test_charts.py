@@ -246,7 +246,7 @@ def test_any_comparison_draws_a_whole_picture(values: list[float], decimals: int
     """Bars for any figures, negative or all zero included: valid SVG, words on the picture."""
     areas = pd.DataFrame({"area": [f"Area {i}" for i in range(len(values))], "value": values})
     chart = charts.benchmark_chart("b", areas, "count", decimals, "X")
-    ElementTree.fromstring(chart.plot.svg())
+    ElementTree.fromstring(svg.document(chart.plot))
     for label in chart.plot.labels:
         assert 0 <= label.y <= chart.plot.height, label
         assert 0 <= label.x <= chart.plot.width, label

@@ -17,13 +17,12 @@ import pandas as pd
 
 from pmf_utils.data.periods import format_period
 from pmf_utils.pages import markdown as md
-from pmf_utils.pages.svg import PT, Frame, Label
+from pmf_utils.pages.svg import EVENT_COLOUR, PT, Frame, Label
 
 LABEL_SIZE = 9 * PT
 """The size of every label on a chart's face (9 points)."""
 LABEL_GAP = LABEL_SIZE * 1.3
 """Between the centres of two end labels, so that neither overlaps the other."""
-EVENT_COLOUR = "#595959"
 
 
 @dataclass(frozen=True)

@@ -148,7 +148,7 @@ def _finish(
     events: Sequence[Event],
     number: tuple[str, int],
     from_zero: bool,
-) -> Plot:
+) -> None:
     """Lay a line chart out: the value axis from the figures (and zero when asked), margins
     that fit the tick labels and the words at the lines' ends, the period labels that fit
     without touching, the end labels spread apart and the events marked."""
@@ -159,12 +159,7 @@ def _finish(
     low, high = low - pad, high + pad
     if from_zero:
         low, high = min(low, 0.0), max(high, 0.0)
-    finest = 10.0**-decimals
-    ticks = nice_ticks(low, high, least_step=finest)
-    if len(ticks) < 2:  # figures closer together than the precision they are shown to
-        low, high = math.floor(low / finest) * finest, math.ceil(high / finest) * finest
-        ticks = nice_ticks(low, high, least_step=finest)
-    plot.yticks = [(t, format_number(t, unit, decimals)) for t in ticks]
+    (low, high), plot.yticks = _value_axis(low, high, unit, decimals)
     labels = [label for label in ends if label is not None]
     marks = event_marks(events)
     widths = [text_width(period, TICK_SIZE) for period in periods]
@@ -185,17 +180,29 @@ def _finish(
         (low, high),
     )
     plot.frame, plot.events = frame, marks
-    plot.xticks = [(i, periods[i]) for i in shown]
     plot.labels += [
         Label(text, frame.left - 8, frame.y(value), VALUE_TICK_SIZE, anchor="end", role="ytick")
         for value, text in plot.yticks
     ]
     plot.labels += [
-        Label(text, frame.x(i), frame.bottom + 14, TICK_SIZE, anchor="middle", role="period")
-        for i, text in plot.xticks
+        Label(periods[i], frame.x(i), frame.bottom + 14, TICK_SIZE, anchor="middle", role="period")
+        for i in shown
     ]
     plot.labels += end_labels(frame, labels, plot.height) + event_labels(frame, marks)
-    return plot
+
+
+def _value_axis(
+    low: float, high: float, unit: str, decimals: int
+) -> tuple[tuple[float, float], list[tuple[float, str]]]:
+    """The value axis's range and its ticks with their words: round values the figures'
+    precision can print, widened to two ticks when the figures lie closer together than that
+    precision (5.5 and 5.6 shown to no decimals)."""
+    finest = 10.0**-decimals
+    ticks = nice_ticks(low, high, least_step=finest)
+    if len(ticks) < 2:
+        low, high = math.floor(low / finest) * finest, math.ceil(high / finest) * finest
+        ticks = nice_ticks(low, high, least_step=finest)
+    return (low, high), [(t, format_number(t, unit, decimals)) for t in ticks]
 
 
 def _with_events(data: pd.DataFrame, events: Sequence[Event]) -> pd.DataFrame:
@@ -383,14 +390,11 @@ def benchmark_chart(
         plot = Plot(WIDTH / scale, (0.55 * len(known) + 0.9) * 100 / scale)
         grey = OKABE_ITO["grey"]
         plot.bars = [
-            Bar(area, value, OKABE_ITO["blue"] if i == 0 else grey, hatched=i > 0)
-            for i, (area, value) in enumerate(zip(known["area"], values, strict=True))
+            Bar(value, OKABE_ITO["blue"] if i == 0 else grey, hatched=i > 0)
+            for i, value in enumerate(values)
         ]
         low, high = min([0.0, *values]), max([0.0, *values])
-        high = high if high > low else low + 1
-        ticks = [
-            (t, format_number(t, unit, decimals)) for t in nice_ticks(low, high, 6, 10.0**-decimals)
-        ]
+        (low, high), ticks = _value_axis(low, high if high > low else low + 1, unit, decimals)
         shown = [format_number(value, unit, decimals) for value in values]
         left = max([text_width(str(a), VALUE_TICK_SIZE) + 14 for a in known["area"]] + [30])
         right = max([text_width(t, TICK_SIZE) + 14 for t in shown] + [20])

@@ -1,12 +1,12 @@
-"""A small SVG plotting surface for the report's charts, so a quarter's 140 charts cost
+"""A small SVG plotting surface for the report's charts, so a quarter's 142 charts cost
 milliseconds rather than matplotlib's tenth of a second each (most of a cold run's time).
 
 A ``Plot`` holds what a chart shows in the chart's own terms (lines and points in data
-coordinates, bars, labels) and lays it out when asked: margins wide enough for the tick labels
-and the words at the lines' ends (text measured with the DejaVu Sans font the booklets use),
-"nice" value-axis ticks, light horizontal gridlines. ``svg`` writes it as a standalone SVG
-document: vector graphics that stay sharp on any screen and in the PDF, with every word from the
-data escaped, so a name like ``<b>&`` is printed as written and never breaks the picture.
+coordinates, bars, labels) and, once ``charts`` has laid it out, where everything goes. The
+helpers here serve that layout: ``text_width`` measures words in the DejaVu Sans the booklets
+use, ``nice_ticks`` picks round value-axis ticks. ``document`` writes a standalone SVG: vector
+graphics that stay sharp on any screen and in the PDF, with every word from the data escaped,
+so a name like ``<b>&`` is printed as written and never breaks the picture.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
 INK = "#262626"
 AXIS = "#b1b4b6"
 GRID = "#e8e8e8"
+EVENT_COLOUR = "#595959"
 TICK_SIZE = 8 * PT
 VALUE_TICK_SIZE = 9.9 * PT
 _FONT_FILE = files("pmf_utils") / "resources" / "_extensions" / "pmf" / "fonts"
@@ -176,13 +177,12 @@ class Label:
 
 @dataclass
 class Bar:
-    """A horizontal bar: its row's name, its value and colour; ``hatched`` for context."""
+    """A horizontal bar, one to a row from the top: its value and colour; ``hatched`` for
+    context (the row's name and figure are labels)."""
 
-    name: str
     value: float
     colour: str
     hatched: bool = False
-    label: str = ""
 
 
 @dataclass
@@ -207,14 +207,14 @@ class Frame:
 
 @dataclass
 class Plot:
-    """What a line or bar chart shows; ``layout`` places it, ``svg`` draws it."""
+    """What a line or bar chart shows, placed by ``charts`` (its ``frame``, ticks and labels);
+    ``drawing`` and ``document`` write it."""
 
     width: float = WIDTH
     height: float = HEIGHT
     lines: list[Line] = field(default_factory=list)
     bars: list[Bar] = field(default_factory=list)
     labels: list[Label] = field(default_factory=list)
-    xticks: list[tuple[float, str]] = field(default_factory=list)
     yticks: list[tuple[float, str]] = field(default_factory=list)
     legend: list[tuple[str, str, str]] = field(default_factory=list)
     """(words, colour, marker) for the markers that need a key."""
@@ -234,10 +234,6 @@ class Plot:
     def texts(self, role: str | None = None) -> list[str]:
         return [label.text for label in self.labels if role is None or label.role == role]
 
-    def svg(self) -> str:
-        """The plot alone as a standalone SVG document."""
-        return document(self)
-
     def drawing(self) -> str:
         """The plot's SVG elements, in its own units."""
         assert self.frame is not None, "lay the plot out first"
@@ -249,7 +245,7 @@ class Plot:
         for x, _ in self.events:
             px = frame.x(x)
             parts.append(
-                f'<path d="M{px:.1f},{frame.top:.1f} V{frame.bottom:.1f}" stroke="#595959" '
+                f'<path d="M{px:.1f},{frame.top:.1f} V{frame.bottom:.1f}" stroke="{EVENT_COLOUR}" '
                 f'stroke-width="{1.1 * PT:.2f}" stroke-dasharray="{_dashes(":", 1.1)}" '
                 'stroke-linecap="round"/>'
             )
