@@ -108,14 +108,13 @@ def test_a_chart_saved_again_unchanged_leaves_its_files_as_they_were(tmp_path: P
         )
 
     picture, csv = trend([120.0, 95.0]).save(tmp_path)
-    first, times = picture.read_bytes(), (picture.stat().st_mtime_ns, csv.stat().st_mtime_ns)
+    first = picture.read_bytes()
     os.utime(picture, ns=(1, 1))
     os.utime(csv, ns=(1, 1))
     trend([120.0, 95.0]).save(tmp_path)
     assert (picture.stat().st_mtime_ns, csv.stat().st_mtime_ns) == (1, 1)
     trend([120.0, 96.0]).save(tmp_path)
     assert picture.read_bytes() != first and picture.stat().st_mtime_ns != 1
-    assert times[0] > 1
 
 
 def test_spc_chart_alt_text_counts_flagged_points(tmp_path: Path) -> None:
